@@ -1,0 +1,61 @@
+"""Paths, namespaces and the one configurable base IRI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Namespace
+
+ROOT = Path(__file__).resolve().parents[2]
+ONTOLOGY_DIR = ROOT / "ontology"
+DATA_DIR = ROOT / "data"
+SHAPES_DIR = ROOT / "shapes"
+QUERIES_DIR = ROOT / "queries"
+CHECKS_DIR = QUERIES_DIR / "checks"
+SOURCE_FILE = ROOT / "sources" / "drucksache-17-7349.txt"
+DIST_DIR = ROOT / "dist"
+
+BASE = "https://w3id.org/packt-an/"
+PA = Namespace(BASE + "vocab#")
+PASH = Namespace(BASE + "shapes#")
+ID = Namespace(BASE + "id/")
+GRAPH = Namespace(BASE + "graph/")
+DOC = ID["doc/17-7349"]
+
+# Prefixes used when writing dumps (sorted, stable).
+PREFIXES = {
+    "af": ID["action-field/"],
+    "ag": ID["org/"],
+    "cl": ID["doc/17-7349/claim/"],
+    "cpov": Namespace("http://data.europa.eu/m8g/"),
+    "d": ID["doc/17-7349/"],
+    "dcat": Namespace("http://www.w3.org/ns/dcat#"),
+    "dcterms": Namespace("http://purl.org/dc/terms/"),
+    "doc": ID["doc/"],
+    "eli": Namespace("http://data.europa.eu/eli/ontology#"),
+    "ev": ID["event/"],
+    "exp": ID["doc/17-7349/expenditure/"],
+    "fig": ID["doc/17-7349/figure/"],
+    "foaf": Namespace("http://xmlns.com/foaf/0.1/"),
+    "fy": ID["fiscal-period/"],
+    "goal": ID["goal/"],
+    "mem": ID["membership/"],
+    "ms": ID["measure/"],
+    "org": Namespace("http://www.w3.org/ns/org#"),
+    "owl": Namespace("http://www.w3.org/2002/07/owl#"),
+    "pa": PA,
+    "per": ID["person/"],
+    "pl": ID["place/"],
+    "post": ID["post/"],
+    "prop": ID["proposal/"],
+    "prov": Namespace("http://www.w3.org/ns/prov#"),
+    "psg": ID["doc/17-7349/passage/"],
+    "rdf": Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    "rdfs": Namespace("http://www.w3.org/2000/01/rdf-schema#"),
+    "schema": Namespace("https://schema.org/"),
+    "sh": Namespace("http://www.w3.org/ns/shacl#"),
+    "skos": Namespace("http://www.w3.org/2004/02/skos/core#"),
+    "vann": Namespace("http://purl.org/vocab/vann/"),
+    "void": Namespace("http://rdfs.org/ns/void#"),
+    "xsd": Namespace("http://www.w3.org/2001/XMLSchema#"),
+}
