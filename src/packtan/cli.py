@@ -1,0 +1,129 @@
+"""Command line: build, validate and query the graph.
+
+Exit codes: 0 success (graph conforms), 1 the graph does not conform,
+2 usage or input error (bad file, bad query, unreachable endpoint).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import config
+from .errors import UserError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors: one line, exit 2
+        self.print_usage(sys.stderr)
+        raise UserError(f"{self.prog}: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="build.py", description="Build, validate and query the knowledge graph of Drucksache 17/7349.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    b = sub.add_parser("build", help="validate and write every dump to dist/ (the default)")
+    b.add_argument("--out", type=Path, default=config.DIST_DIR, help="output folder (default: dist/)")
+    b.add_argument("--lang", choices=("de", "en"), default="en", help="language of the report on failure")
+
+    v = sub.add_parser("validate", help="validate the data (or FILEs in its place) against the shapes")
+    v.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Turtle files to validate instead of data/")
+    v.add_argument("--lang", choices=("de", "en"), default="en", help="language of the report (default: en)")
+    v.add_argument(
+        "--format",
+        choices=("text", "turtle", "tsv"),
+        default="text",
+        help="readable text, a SHACL report in Turtle, or one tab-separated line per finding (focus, shape, constraint, path)",
+    )
+
+    q = sub.add_parser("query", help="run a SPARQL query on the graph or on an endpoint")
+    q.add_argument("query", type=Path, metavar="FILE.rq")
+    q.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 endpoint instead of the embedded graph")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an endpoint (default: 30)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    started = time.perf_counter()
+    try:
+        args = _parser().parse_args(argv or ["build"])
+        command = args.command or "build"
+        return _COMMANDS[command](args, started)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _elapsed(started: float) -> str:
+    return f"{time.perf_counter() - started:.2f} s"
+
+
+def cmd_build(args, started) -> int:
+    from .publish import NotConforming, build
+    from .validate import report_text
+    from .load import subject_files
+
+    try:
+        summary = build(args.out)
+    except NotConforming as exc:
+        where = subject_files(exc.project.files)
+        sys.stdout.write(report_text(exc.result, exc.project, args.lang, where))
+        print(f"build failed: the graph does not conform; {args.out} left unchanged ({_elapsed(started)})", file=sys.stderr)
+        return 1
+    print(
+        f"built {summary.out_dir}: {summary.files_in} source files, {summary.triples} triples, "
+        f"conforms, {len(summary.files_out)} files written ({_elapsed(started)})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_validate(args, started) -> int:
+    from .load import load_project, subject_files
+    from .validate import report_graph, report_text, validate_project
+
+    project = load_project(args.files or None)
+    result = validate_project(project)
+    if args.format == "turtle":
+        from .dumps import to_turtle
+
+        sys.stdout.write(to_turtle(report_graph(result)))
+    elif args.format == "tsv":
+        from .validate import finding_rows
+
+        sys.stdout.write("".join("\t".join(row) + "\n" for row in finding_rows(result, project)))
+    else:
+        sys.stdout.write(report_text(result, project, args.lang, subject_files(project.files)))
+    state = "conforms" if result.conforms else f"{len(result.violations)} violation(s)"
+    print(f"validated {len(project.files)} files, {len(project.union)} triples: {state} ({_elapsed(started)})", file=sys.stderr)
+    return 0 if result.conforms else 1
+
+
+def cmd_query(args, started) -> int:
+    from .query import read_query, render, run_endpoint, run_local
+
+    text = read_query(args.query)
+    if args.endpoint:
+        answer = run_endpoint(args.endpoint, text, str(args.query), args.timeout)
+        where = args.endpoint
+    else:
+        from .load import load_project
+
+        project = load_project(with_shapes=False)
+        answer = run_local(project.union, text, str(args.query))
+        where = "embedded graph"
+    sys.stdout.write(render(answer, args.format))
+    n = len(answer.rows) if answer.kind == "SELECT" else (len(answer.graph) if answer.graph is not None else 1)
+    print(f"{answer.kind} on {where}: {n} result(s) ({_elapsed(started)})", file=sys.stderr)
+    return 0
+
+
+_COMMANDS = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query}

@@ -1,0 +1,164 @@
+"""Write the graph as Turtle, N-Triples, JSON-LD and TriG, byte for byte stable.
+
+rdflib's Turtle writer sorts what it writes; its N-Triples, JSON-LD and TriG
+writers do not, so those are ordered here. The JSON-LD is compacted with a
+context generated from the graph, so that it reads as plain JSON: short keys
+("label", "startDate"), language maps ({"de": …, "en": …}), IRIs as strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
+
+from . import config
+
+
+def _bind(g: Graph) -> Graph:
+    for prefix, ns in config.PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+def assert_no_blank_nodes(g: Graph) -> None:
+    for s, p, o in g:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            raise ValueError(f"blank node in the published graph: {s} {p} {o}")
+
+
+def to_turtle(g: Graph) -> str:
+    return _bind(g).serialize(format="turtle")
+
+
+def to_ntriples(g: Graph) -> str:
+    lines = g.serialize(format="nt").splitlines()
+    return "".join(sorted({line + "\n" for line in lines if line.strip()}))
+
+
+def to_trig(ds: Dataset) -> str:
+    """One named graph per source file, graphs and their content in order."""
+    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(config.PREFIXES.items())]
+    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
+        if not len(ctx) or ctx.identifier == URIRef("urn:x-rdflib:default"):
+            continue
+        body = to_turtle(_copy(ctx))
+        body = "".join(line for line in body.splitlines(keepends=True) if not line.startswith("@prefix"))
+        indented = "".join(("    " + line) if line.strip() else line for line in body.strip("\n").splitlines(True))
+        out.append(f"\n<{ctx.identifier}> {{\n{indented}\n}}\n")
+    return "".join(out)
+
+
+def _copy(g: Graph) -> Graph:
+    c = Graph()
+    for t in g:
+        c.add(t)
+    return c
+
+
+# --- JSON-LD ----------------------------------------------------------------
+
+_NATIVE = {XSD.integer, XSD.boolean}
+
+
+def _curie(uri: str) -> tuple[str, str] | None:
+    best = None
+    for prefix, ns in config.PREFIXES.items():
+        ns = str(ns)
+        if uri.startswith(ns) and len(uri) > len(ns) and (best is None or len(ns) > len(best[1])):
+            best = (prefix, ns)
+    return best
+
+
+def compact_iri(uri: str) -> str:
+    best = _curie(uri)
+    return f"{best[0]}:{uri[len(best[1]):]}" if best else uri
+
+
+def make_context(g: Graph) -> dict:
+    """Terms for every predicate, named by local name (prefixed on a clash)."""
+    kinds: dict[URIRef, set] = defaultdict(set)
+    for _s, p, o in g:
+        if p == RDF.type:
+            continue
+        if isinstance(o, URIRef):
+            kinds[p].add("@id")
+        elif o.language:
+            kinds[p].add("@language")
+        else:
+            kinds[p].add(str(o.datatype or XSD.string))
+    local = defaultdict(list)
+    for p in kinds:
+        best = _curie(str(p))
+        name = str(p)[len(best[1]):] if best else str(p)
+        local[name].append(p)
+    ctx: dict = {"id": "@id", "type": "@type"}
+    for prefix, ns in sorted(config.PREFIXES.items()):
+        ctx[prefix] = str(ns)
+    terms = {}
+    for name, preds in local.items():
+        for p in preds:
+            term = name if len(preds) == 1 and name not in ctx else compact_iri(str(p)).replace(":", "_")
+            terms[p] = term
+            k = kinds[p]
+            definition: dict = {"@id": compact_iri(str(p))}
+            if k == {"@id"}:
+                definition["@type"] = "@id"
+            elif k == {"@language"}:
+                definition["@container"] = "@language"
+            elif len(k) == 1 and next(iter(k)) not in (str(XSD.string),) and URIRef(next(iter(k))) not in _NATIVE:
+                definition["@type"] = compact_iri(next(iter(k)))
+            ctx[term] = definition
+    return {"@context": dict(sorted(ctx.items())), "_terms": terms, "_kinds": kinds}
+
+
+def to_jsonld(g: Graph, context_url: str | None = None) -> tuple[str, str]:
+    """Return (document, context document) as JSON text."""
+    made = make_context(g)
+    ctx, terms, kinds = made["@context"], made["_terms"], made["_kinds"]
+    nodes = []
+    for s in sorted(set(g.subjects()), key=str):
+        node: dict = {"id": compact_iri(str(s))}
+        types = sorted(compact_iri(str(t)) for t in g.objects(s, RDF.type))
+        if types:
+            node["type"] = types if len(types) > 1 else types[0]
+        for p in sorted(set(g.predicates(s)) - {RDF.type}, key=lambda p: terms[p]):
+            objs = list(g.objects(s, p))
+            key = terms[p]
+            k = kinds[p]
+            if k == {"@language"}:
+                langmap: dict = defaultdict(list)
+                for o in objs:
+                    langmap[o.language].append(str(o))
+                node[key] = {lang: (v[0] if len(v) == 1 else sorted(v)) for lang, v in sorted(langmap.items())}
+                continue
+            vals = sorted((_value(o, k) for o in objs), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+            node[key] = vals[0] if len(vals) == 1 else vals
+        nodes.append(node)
+    doc = {"@context": context_url or ctx, "@graph": nodes}
+    text = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    ctx_text = json.dumps({"@context": ctx}, ensure_ascii=False, indent=2) + "\n"
+    return text, ctx_text
+
+
+def _value(o, kinds: set):
+    if isinstance(o, URIRef):
+        return compact_iri(str(o)) if kinds == {"@id"} else {"id": compact_iri(str(o))}
+    assert isinstance(o, Literal)
+    dt = o.datatype
+    if dt in _NATIVE and len(kinds) == 1:
+        return o.toPython() if dt == XSD.boolean else int(o)
+    if len(kinds) == 1 and not o.language:
+        if dt is None or dt == XSD.string:
+            return str(o)
+        return str(o)  # coerced by the term's @type
+    if o.language:
+        return {"@value": str(o), "@language": o.language}
+    if dt == XSD.integer:
+        return int(o)
+    if dt == XSD.boolean:
+        return o.toPython()
+    if dt is None or dt == XSD.string:
+        return str(o)
+    return {"@value": str(o), "@type": compact_iri(str(dt))}

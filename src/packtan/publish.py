@@ -1,0 +1,104 @@
+"""Build dist/: validate, then write every dump into a staging folder and
+move it into place only when everything succeeded."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import config, dumps
+from .load import Project, load_project, subject_files
+from .validate import Result, report_graph, report_text, validate_project
+
+BASENAME = "packt-an"
+
+
+class NotConforming(Exception):
+    """The facts violate the shapes or the integrity checks. Exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, result: Result, project: Project):
+        super().__init__("the graph does not conform")
+        self.result = result
+        self.project = project
+
+
+@dataclass
+class BuildSummary:
+    out_dir: Path
+    files_in: int
+    triples: int
+    files_out: list[str]
+
+
+def write_atomically(out_dir: Path, files: dict[str, str | bytes]) -> None:
+    """Write `files` (name -> content) as the new content of `out_dir`."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    try:
+        for name, content in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                with open(target, "w", encoding="utf-8", newline="\n") as fh:
+                    fh.write(content)
+        os.chmod(staging, 0o755)
+        old = None
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
+            os.rmdir(old)
+            os.replace(out_dir, old)
+        os.replace(staging, out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def render_dist(project: Project, result: Result) -> dict[str, str]:
+    """Every file of dist/, as text, from a validated project."""
+    union = project.union
+    dumps.assert_no_blank_nodes(union)
+    jsonld, context = dumps.to_jsonld(union)
+    where = subject_files(project.files)
+    files = {
+        f"{BASENAME}.ttl": dumps.to_turtle(union),
+        f"{BASENAME}.nt": dumps.to_ntriples(union),
+        f"{BASENAME}.jsonld": jsonld,
+        "context.jsonld": context,
+        f"{BASENAME}.trig": dumps.to_trig(project.dataset),
+        "shapes.ttl": dumps.to_turtle(_copy(project.shapes)),
+        "validation-report.ttl": dumps.to_turtle(report_graph(result)),
+        "validation-report.en.txt": report_text(result, project, "en", where),
+        "validation-report.de.txt": report_text(result, project, "de", where),
+    }
+    return files
+
+
+def _copy(g):
+    from rdflib import Graph
+
+    c = Graph()
+    for t in g:
+        c.add(t)
+    return c
+
+
+def build(out_dir: Path = config.DIST_DIR, extra=None) -> BuildSummary:
+    project = load_project()
+    result = validate_project(project)
+    if not result.conforms:
+        raise NotConforming(result, project)
+    files = render_dist(project, result)
+    if extra is not None:
+        files.update(extra(project, result))
+    write_atomically(out_dir, files)
+    return BuildSummary(Path(out_dir), len(project.files), len(project.union), sorted(files))

@@ -1,0 +1,202 @@
+"""Run SPARQL queries on the embedded graph or on any SPARQL 1.1 endpoint."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import urllib.error
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+
+from . import config
+from .errors import UserError
+
+FORMATS = ("table", "csv", "json")
+
+
+@dataclass
+class Answer:
+    """A query result in one shape for both engines."""
+
+    kind: str  # "SELECT", "ASK" or "CONSTRUCT"
+    vars: list[str]
+    rows: list[dict[str, object]]  # SELECT: variable -> rdflib term
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+def read_query(path: Path) -> str:
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    text = path.read_text(encoding="utf-8")
+    try:
+        prepareQuery(text)
+    except Exception as exc:
+        raise UserError(f"{path}: malformed SPARQL query: {_one_line(exc)}") from None
+    return text
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def run_local(graph: Graph, text: str, source: str = "query") -> Answer:
+    try:
+        res = graph.query(text)
+    except Exception as exc:
+        raise UserError(f"{source}: query failed: {_one_line(exc)}") from None
+    if res.type == "ASK":
+        return Answer("ASK", [], [], boolean=bool(res.askAnswer))
+    if res.type in ("CONSTRUCT", "DESCRIBE"):
+        g = Graph()
+        for t in res:
+            g.add(t)
+        return Answer("CONSTRUCT", [], [], graph=g)
+    names = [str(v) for v in res.vars]
+    rows = []
+    for row in res:
+        d = {}
+        for name in names:
+            v = row[name]
+            if v is not None:
+                d[name] = v
+        rows.append(d)
+    return Answer("SELECT", names, rows)
+
+
+def run_endpoint(url: str, text: str, source: str = "query", timeout: float = 30.0) -> Answer:
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    kind = _query_kind(text)
+    client = SPARQLWrapper(url)
+    client.setQuery(text)
+    client.setMethod("POST")
+    client.setTimeout(int(timeout))
+    client.setReturnFormat(TURTLE if kind == "CONSTRUCT" else JSON)
+    try:
+        raw = client.query()
+        body = raw.response.read()
+    except SPARQLWrapperException as exc:
+        raise UserError(f"{url}: endpoint rejected {source}: {_one_line(exc).split(' Response:')[0]}") from None
+    except urllib.error.HTTPError as exc:
+        raise UserError(f"{url}: endpoint answered HTTP {exc.code} {exc.reason} to {source}") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, (socket.timeout, TimeoutError)):
+            raise UserError(f"{url}: endpoint did not answer within {timeout:g} s") from None
+        raise UserError(f"{url}: endpoint unreachable: {reason}") from None
+    except (socket.timeout, TimeoutError):
+        raise UserError(f"{url}: endpoint did not answer within {timeout:g} s") from None
+    except (ConnectionError, OSError) as exc:
+        raise UserError(f"{url}: endpoint unreachable: {exc}") from None
+    if kind == "CONSTRUCT":
+        g = Graph()
+        try:
+            g.parse(data=body, format="turtle")
+        except Exception as exc:
+            raise UserError(f"{url}: endpoint sent unreadable Turtle: {_one_line(exc)}") from None
+        return Answer("CONSTRUCT", [], [], graph=g)
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        raise UserError(f"{url}: endpoint sent no SPARQL JSON results") from None
+    if "boolean" in doc:
+        return Answer("ASK", [], [], boolean=bool(doc["boolean"]))
+    names = doc.get("head", {}).get("vars", [])
+    rows = [{k: _term(v) for k, v in b.items()} for b in doc.get("results", {}).get("bindings", [])]
+    return Answer("SELECT", names, rows)
+
+
+def _query_kind(text: str) -> str:
+    q = prepareQuery(text)
+    name = q.algebra.name
+    if name == "AskQuery":
+        return "ASK"
+    if name in ("ConstructQuery", "DescribeQuery"):
+        return "CONSTRUCT"
+    return "SELECT"
+
+
+def _term(b: dict):
+    t = b["type"]
+    if t == "uri":
+        return URIRef(b["value"])
+    if t == "bnode":
+        return BNode(b["value"])
+    return Literal(b["value"], lang=b.get("xml:lang"), datatype=b.get("datatype"))
+
+
+# --- rendering --------------------------------------------------------------
+
+
+def _compact(term) -> str:
+    if isinstance(term, URIRef):
+        s = str(term)
+        best = None
+        for prefix, ns in config.PREFIXES.items():
+            ns = str(ns)
+            if s.startswith(ns) and len(ns) > len(best[1] if best else ""):
+                local = s[len(ns):]
+                if local and all(c.isalnum() or c in "-_." for c in local):
+                    best = (prefix, ns)
+        return f"{best[0]}:{s[len(best[1]):]}" if best else f"<{s}>"
+    if isinstance(term, Literal):
+        return str(term)
+    return "" if term is None else f"_:{term}"
+
+
+def render(answer: Answer, fmt: str) -> str:
+    if answer.kind == "ASK":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": answer.boolean}) + "\n"
+        return ("true" if answer.boolean else "false") + "\n"
+    if answer.kind == "CONSTRUCT":
+        g = answer.graph
+        for prefix, ns in config.PREFIXES.items():
+            g.bind(prefix, ns)
+        if fmt == "json":
+            return g.serialize(format="json-ld", indent=2)
+        return g.serialize(format="turtle")
+    if fmt == "json":
+        return json.dumps(_sparql_json(answer), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(answer.vars)
+        for row in answer.rows:
+            w.writerow([str(row.get(v, "")) for v in answer.vars])
+        return buf.getvalue()
+    cells = [[_compact(row.get(v)) for v in answer.vars] for row in answer.rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(answer.vars)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(answer.vars, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in cells:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _sparql_json(answer: Answer) -> dict:
+    def enc(t):
+        if isinstance(t, URIRef):
+            return {"type": "uri", "value": str(t)}
+        if isinstance(t, BNode):
+            return {"type": "bnode", "value": str(t)}
+        d = {"type": "literal", "value": str(t)}
+        if t.language:
+            d["xml:lang"] = t.language
+        elif t.datatype:
+            d["datatype"] = str(t.datatype)
+        return d
+
+    return {
+        "head": {"vars": answer.vars},
+        "results": {"bindings": [{k: enc(v) for k, v in row.items()} for row in answer.rows]},
+    }
