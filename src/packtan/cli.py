@@ -44,7 +44,20 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 endpoint instead of the embedded graph")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an endpoint (default: 30)")
+    s = sub.add_parser("serve", help="serve the built graph through a real SPARQL 1.1 endpoint (Oxigraph)")
+    s.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    s.add_argument("--writable", action="store_true", help="accept SPARQL Update and Graph Store writes")
+    s.add_argument("--dist", type=Path, default=config.DIST_DIR, help="the build to serve (built first when missing)")
+
+    u = sub.add_parser("publish", help="push the build into a SPARQL 1.1 Graph Store Protocol endpoint")
+    u.add_argument("--endpoint", required=True, metavar="URL", help="Graph Store endpoint, e.g. http://127.0.0.1:7879/store")
+    u.add_argument("--graph", default=DEFAULT_GRAPH, metavar="IRI", help=f"named graph to replace (default: {DEFAULT_GRAPH})")
+    u.add_argument("--dist", type=Path, default=config.DIST_DIR, help="the build to push (built first when missing)")
     return p
+
+
+DEFAULT_GRAPH = config.BASE + "graph/17-7349"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,4 +139,65 @@ def cmd_query(args, started) -> int:
     return 0
 
 
-_COMMANDS = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query}
+def _ensure_built(dist: Path, started) -> None:
+    if (dist / "packt-an.trig").is_file() and (dist / "packt-an.nt").is_file():
+        return
+    print(f"{dist} has no build yet: building it first", file=sys.stderr)
+    from .publish import NotConforming, build
+
+    try:
+        build(dist)
+    except NotConforming:
+        raise UserError("the graph does not conform; run `build.py validate` for the report") from None
+
+
+def cmd_serve(args, started) -> int:
+    import signal
+
+    from .endpoint import Server
+
+    _ensure_built(args.dist, started)
+    server = Server(args.dist, host=args.host, port=args.port or None, writable=args.writable)
+    stop = {"now": False}
+
+    def _stop(_sig, _frame):
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    mode = "read-write" if args.writable else "read-only"
+    print(f"SPARQL endpoint ({mode}): {server.query_url}", flush=True)
+    print(f"Graph Store: {server.store_url}", flush=True)
+    print("Press Ctrl-C to stop.", file=sys.stderr, flush=True)
+    try:
+        while not stop["now"] and server.proc.poll() is None:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        # a second Ctrl-C must not interrupt the clean-up
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        crashed = server.proc.poll() is not None and not stop["now"]
+        server.stop()
+    print(f"stopped ({_elapsed(started)})", file=sys.stderr)
+    return 2 if crashed else 0
+
+
+def cmd_publish(args, started) -> int:
+    from .endpoint import push_graph
+
+    _ensure_built(args.dist, started)
+    nt = (args.dist / "packt-an.nt").read_text(encoding="utf-8")
+    expected = sum(1 for line in nt.splitlines() if line.strip())
+    n = push_graph(args.endpoint, args.graph, nt, expected)
+    print(f"published {n} triples to <{args.graph}> at {args.endpoint}; read back {n} ({_elapsed(started)})", file=sys.stderr)
+    return 0
+
+
+_COMMANDS = {
+    "build": cmd_build,
+    "validate": cmd_validate,
+    "query": cmd_query,
+    "serve": cmd_serve,
+    "publish": cmd_publish,
+}

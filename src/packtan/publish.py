@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config, dumps
+from .describe import describe
 from .load import Project, load_project, subject_files
 from .validate import Result, report_graph, report_text, validate_project
 
@@ -79,6 +80,7 @@ def render_dist(project: Project, result: Result) -> dict[str, str]:
         "validation-report.ttl": dumps.to_turtle(report_graph(result)),
         "validation-report.en.txt": report_text(result, project, "en", where),
         "validation-report.de.txt": report_text(result, project, "de", where),
+        "void.ttl": dumps.to_turtle(describe(union, project.ontology)),
     }
     return files
 
