@@ -82,12 +82,11 @@ def _elapsed(started: float) -> str:
 def cmd_build(args, started) -> int:
     from .publish import NotConforming, build
     from .validate import report_text
-    from .load import subject_files
 
     try:
         summary = build(args.out)
     except NotConforming as exc:
-        where = subject_files(exc.project.files)
+        where = exc.project.defined_in
         sys.stdout.write(report_text(exc.result, exc.project, args.lang, where))
         print(f"build failed: the graph does not conform; {args.out} left unchanged ({_elapsed(started)})", file=sys.stderr)
         return 1
@@ -100,7 +99,7 @@ def cmd_build(args, started) -> int:
 
 
 def cmd_validate(args, started) -> int:
-    from .load import load_project, subject_files
+    from .load import load_project
     from .validate import report_graph, report_text, validate_project
 
     project = load_project(args.files or None)
@@ -114,7 +113,7 @@ def cmd_validate(args, started) -> int:
 
         sys.stdout.write("".join("\t".join(row) + "\n" for row in finding_rows(result, project)))
     else:
-        sys.stdout.write(report_text(result, project, args.lang, subject_files(project.files)))
+        sys.stdout.write(report_text(result, project, args.lang, project.defined_in))
     state = "conforms" if result.conforms else f"{len(result.violations)} violation(s)"
     print(f"validated {len(project.files)} files, {len(project.union)} triples: {state} ({_elapsed(started)})", file=sys.stderr)
     return 0 if result.conforms else 1

@@ -56,6 +56,7 @@ PREFIXES = {
     "sh": Namespace("http://www.w3.org/ns/shacl#"),
     "skos": Namespace("http://www.w3.org/2004/02/skos/core#"),
     "vann": Namespace("http://purl.org/vocab/vann/"),
+    "work": ID["work/"],
     "void": Namespace("http://rdfs.org/ns/void#"),
     "xsd": Namespace("http://www.w3.org/2001/XMLSchema#"),
 }

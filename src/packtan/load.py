@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from . import config
@@ -69,22 +70,31 @@ class Project:
     shapes: Graph
     files: list[Path] = field(default_factory=list)
 
-    @property
+    @cached_property
     def union(self) -> Graph:
         """Vocabulary and facts together (what is published and queried)."""
         g = Graph()
         for prefix, ns in config.PREFIXES.items():
             g.bind(prefix, ns, override=True, replace=True)
-        for t in self.ontology:
-            g.add(t)
-        for t in self.data:
-            g.add(t)
+        g += self.ontology
+        g += self.data
         return g
+
+    @cached_property
+    def defined_in(self) -> dict[URIRef, Path]:
+        """The file that defines (types) each subject, for reports."""
+        where: dict[URIRef, Path] = {}
+        for f in self.files:
+            g = self.dataset.graph(graph_iri(f))
+            for s in g.subjects(RDF.type, None):
+                where.setdefault(s, f)
+        return where
 
 
 def load_project(data_files: list[Path] | None = None, with_shapes: bool = True) -> Project:
     """Load ontology/ and data/ (or the given data files in its place), and shapes/."""
     onto_files = turtle_files(config.ONTOLOGY_DIR)
+    use_project_data = data_files is None
     if data_files is None:
         data_files = turtle_files(config.DATA_DIR)
     ds = Dataset()
@@ -97,20 +107,14 @@ def load_project(data_files: list[Path] | None = None, with_shapes: bool = True)
         g = parse_turtle(f)
         data += g
         ds.graph(graph_iri(f)).__iadd__(g)
+    if use_project_data:
+        from .catalogue import catalogue_graph
+
+        links = catalogue_graph(data)
+        data += links
+        ds.graph(config.GRAPH["queries"]).__iadd__(links)
     shapes = Graph()
     if with_shapes:
         for f in turtle_files(config.SHAPES_DIR):
             parse_turtle(f, into=shapes)
     return Project(ds, ontology, data, shapes, onto_files + list(data_files))
-
-
-def subject_files(files: list[Path]) -> dict[URIRef, Path]:
-    """Which file defines (types) each subject, for reports."""
-    where: dict[URIRef, Path] = {}
-    from rdflib import RDF
-
-    for f in files:
-        g = parse_turtle(f)
-        for s in g.subjects(RDF.type, None):
-            where.setdefault(s, f)
-    return where

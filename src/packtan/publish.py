@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config, dumps
+from .answers import render_html, render_markdown
 from .describe import describe
-from .load import Project, load_project, subject_files
+from .load import Project, load_project
 from .validate import Result, report_graph, report_text, validate_project
 
 BASENAME = "packt-an"
@@ -69,7 +70,7 @@ def render_dist(project: Project, result: Result) -> dict[str, str]:
     union = project.union
     dumps.assert_no_blank_nodes(union)
     jsonld, context = dumps.to_jsonld(union)
-    where = subject_files(project.files)
+    where = project.defined_in
     files = {
         f"{BASENAME}.ttl": dumps.to_turtle(union),
         f"{BASENAME}.nt": dumps.to_ntriples(union),
@@ -82,6 +83,10 @@ def render_dist(project: Project, result: Result) -> dict[str, str]:
         "validation-report.de.txt": report_text(result, project, "de", where),
         "void.ttl": dumps.to_turtle(describe(union, project.ontology)),
     }
+    files["answers.md"] = render_markdown(union)
+    files["answers.html"] = render_html(union)
+    for path in sorted(config.QUERIES_DIR.glob("*.rq")):
+        files[f"queries/{path.name}"] = path.read_text(encoding="utf-8")
     return files
 
 
