@@ -28,6 +28,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_endpoint.py
 
 clean:
 	rm -rf dist .pytest_cache

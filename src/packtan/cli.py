@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 endpoint instead of the embedded graph")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an endpoint (default: 30)")
+    a = sub.add_parser("answers", help="regenerate the government's answer from the graph (Markdown and HTML in dist/)")
+    a.add_argument("--out", type=Path, default=config.DIST_DIR, help="output folder (default: dist/)")
+
     s = sub.add_parser("serve", help="serve the built graph through a real SPARQL 1.1 endpoint (Oxigraph)")
     s.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
@@ -138,6 +141,18 @@ def cmd_query(args, started) -> int:
     return 0
 
 
+def cmd_answers(args, started) -> int:
+    from .answers import render_html, render_markdown
+    from .load import load_project
+    from .publish import write_files
+
+    project = load_project(with_shapes=False)
+    files = {"answers.md": render_markdown(project.union), "answers.html": render_html(project.union)}
+    write_files(args.out, files)
+    print(f"wrote {', '.join(sorted(files))} to {args.out} ({_elapsed(started)})", file=sys.stderr)
+    return 0
+
+
 def _ensure_built(dist: Path, started) -> None:
     if (dist / "packt-an.trig").is_file() and (dist / "packt-an.nt").is_file():
         return
@@ -195,6 +210,7 @@ def cmd_publish(args, started) -> int:
 
 _COMMANDS = {
     "build": cmd_build,
+    "answers": cmd_answers,
     "validate": cmd_validate,
     "query": cmd_query,
     "serve": cmd_serve,

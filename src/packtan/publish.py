@@ -65,6 +65,26 @@ def write_atomically(out_dir: Path, files: dict[str, str | bytes]) -> None:
         raise
 
 
+def write_files(out_dir: Path, files: dict[str, str]) -> None:
+    """Replace single files of `out_dir`, each atomically (write, then rename)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    try:
+        for name, content in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=out_dir)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(content)
+            written.append((tmp, out_dir / name))
+        for tmp, target in written:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+    finally:
+        for tmp, _target in written:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
 def render_dist(project: Project, result: Result) -> dict[str, str]:
     """Every file of dist/, as text, from a validated project."""
     union = project.union
