@@ -17,7 +17,7 @@ from rdflib import RDFS, XSD, Graph, Literal, URIRef
 
 from . import config
 from .catalogue import CatalogueQuery, analysis_queries, question_queries
-from .query import Answer, _compact, run_local
+from .query import Answer, _compact
 
 MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"]
 
@@ -68,10 +68,26 @@ def cell(term, graph: Graph) -> str:
     return str(term)
 
 
+def money_cell(term) -> str | None:
+    """A column named *_eur holds euros: print them as the document does."""
+    try:
+        return german_number(f"{Decimal(str(term)):.2f}") + " €"
+    except Exception:
+        return None
+
+
 def _rows(answer: Answer, graph: Graph) -> tuple[list[str], list[list[str]]]:
     if answer.kind == "ASK":
         return ["Antwort"], [["ja" if answer.boolean else "nein"]]
-    return answer.vars, [[cell(row.get(v), graph) for v in answer.vars] for row in answer.rows]
+    rows = []
+    for row in answer.rows:
+        cells = []
+        for v in answer.vars:
+            term = row.get(v)
+            text = money_cell(term) if v.endswith("_eur") and term is not None else None
+            cells.append(text if text is not None else cell(term, graph))
+        rows.append(cells)
+    return answer.vars, rows
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> str:
@@ -95,19 +111,27 @@ def _question_text(graph: Graph, number: str) -> tuple[str, str]:
 
 
 def _sections(graph: Graph):
+    """(kind, catalogue query, answer) in the order of the answer; run once."""
+    from .engine import OxGraph
+
+    store = OxGraph(graph)
+    return list(_ordered(store))
+
+
+def _ordered(store):
     questions = question_queries()
     analyses = analysis_queries()
     after: dict[str, list[CatalogueQuery]] = {}
     for a in analyses:
         after.setdefault(a.meta.get("after", ""), []).append(a)
     for q in questions:
-        yield "question", q, run_local(graph, q.text, str(q.path))
+        yield "question", q, store.query(q.text, str(q.path))
         for a in after.get(q.question, []):
-            yield "analysis", a, run_local(graph, a.text, str(a.path))
+            yield "analysis", a, store.query(a.text, str(a.path))
     for key, items in sorted(after.items()):
         if key not in {q.question for q in questions}:
             for a in items:
-                yield "analysis", a, run_local(graph, a.text, str(a.path))
+                yield "analysis", a, store.query(a.text, str(a.path))
 
 
 TITLE = "Packt Niedersachsen an? – die Antwort aus dem Graphen"
@@ -119,9 +143,9 @@ INTRO = (
 )
 
 
-def render_markdown(graph: Graph) -> str:
+def render_markdown(graph: Graph, sections=None) -> str:
     out = [f"# {TITLE}", "", INTRO, ""]
-    for kind, cq, answer in _sections(graph):
+    for kind, cq, answer in sections if sections is not None else _sections(graph):
         head, rows = _rows(answer, graph)
         if kind == "question":
             de, en = _question_text(graph, cq.question)
@@ -148,11 +172,11 @@ details{margin:.5rem 0 1.5rem}pre{background:#f8f8f8;padding:.75rem;overflow-x:a
 
 
 def _is_num(s: str) -> bool:
-    t = s.replace(" ", "").replace(",", "").replace(".", "")
+    t = s.replace(" ", "").replace(",", "").replace(".", "").replace("€", "")
     return bool(t) and t.lstrip("-").isdigit()
 
 
-def render_html(graph: Graph) -> str:
+def render_html(graph: Graph, sections=None) -> str:
     e = html.escape
     out = [
         "<!DOCTYPE html>",
@@ -167,7 +191,7 @@ def render_html(graph: Graph) -> str:
         f"<h1>{e(TITLE)}</h1>",
         f"<p>{e(INTRO)}</p>",
     ]
-    for kind, cq, answer in _sections(graph):
+    for kind, cq, answer in sections if sections is not None else _sections(graph):
         head, rows = _rows(answer, graph)
         if kind == "question":
             de, en = _question_text(graph, cq.question)
@@ -193,3 +217,9 @@ def render_html(graph: Graph) -> str:
         out.append("</section>")
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
+
+
+def render_answers(graph: Graph) -> dict[str, str]:
+    """answers.md and answers.html from one run of the queries."""
+    sections = _sections(graph)
+    return {"answers.md": render_markdown(graph, sections), "answers.html": render_html(graph, sections)}

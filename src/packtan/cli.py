@@ -142,12 +142,12 @@ def cmd_query(args, started) -> int:
 
 
 def cmd_answers(args, started) -> int:
-    from .answers import render_html, render_markdown
+    from .answers import render_answers
     from .load import load_project
     from .publish import write_files
 
     project = load_project(with_shapes=False)
-    files = {"answers.md": render_markdown(project.union), "answers.html": render_html(project.union)}
+    files = render_answers(project.union)
     write_files(args.out, files)
     print(f"wrote {', '.join(sorted(files))} to {args.out} ({_elapsed(started)})", file=sys.stderr)
     return 0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config, dumps
-from .answers import render_html, render_markdown
+from .answers import render_answers
 from .describe import describe
 from .load import Project, load_project
 from .validate import Result, report_graph, report_text, validate_project
@@ -103,8 +103,7 @@ def render_dist(project: Project, result: Result) -> dict[str, str]:
         "validation-report.de.txt": report_text(result, project, "de", where),
         "void.ttl": dumps.to_turtle(describe(union, project.ontology)),
     }
-    files["answers.md"] = render_markdown(union)
-    files["answers.html"] = render_html(union)
+    files.update(render_answers(union))
     for path in sorted(config.QUERIES_DIR.glob("*.rq")):
         files[f"queries/{path.name}"] = path.read_text(encoding="utf-8")
     return files

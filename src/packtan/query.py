@@ -71,12 +71,15 @@ def run_local(graph: Graph, text: str, source: str = "query") -> Answer:
 
 
 def run_endpoint(url: str, text: str, source: str = "query", timeout: float = 30.0) -> Answer:
-    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+    from SPARQLWrapper import ASK, CONSTRUCT, JSON, SELECT, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     kind = _query_kind(text)
     client = SPARQLWrapper(url)
     client.setQuery(text)
+    # SPARQLWrapper guesses the kind from the raw text, comments included;
+    # the parsed kind is the right one.
+    client.queryType = {"SELECT": SELECT, "ASK": ASK, "CONSTRUCT": CONSTRUCT}[kind]
     client.setMethod("POST")
     client.setTimeout(int(timeout))
     client.setReturnFormat(TURTLE if kind == "CONSTRUCT" else JSON)

@@ -117,19 +117,24 @@ def load_checks(directory: Path = config.CHECKS_DIR) -> list[Check]:
 
 
 def run_integrity_checks(data: Graph, checks: list[Check] | None = None) -> list[Finding]:
+    from .engine import OxGraph
+
+    checks = load_checks() if checks is None else checks
+    if not checks:
+        return []
+    store = OxGraph(data)
     findings = []
-    for check in load_checks() if checks is None else checks:
+    for check in checks:
         try:
-            rows = data.query(check.query)
-        except Exception as exc:
+            answer = store.query(check.query, str(check.path))
+        except UserError as exc:
             raise UserError(f"{check.path}: malformed integrity check: {exc}") from None
-        for row in rows:
-            focus = row.get("focus") if hasattr(row, "get") else row[0]
+        for row in answer.rows:
             findings.append(
                 Finding(
-                    focus=focus,
-                    path=_uri(row.get("path")) if "path" in rows.vars else None,
-                    value=row.get("value") if "value" in [str(v) for v in rows.vars] else None,
+                    focus=row.get("focus"),
+                    path=_uri(row.get("path")),
+                    value=row.get("value"),
                     messages=tuple(Literal(m, lang=lang) for lang, m in sorted(check.messages.items())),
                     shape=None,
                     component=None,
