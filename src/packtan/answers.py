@@ -76,7 +76,7 @@ def money_cell(term) -> str | None:
         return None
 
 
-def _rows(answer: Answer, graph: Graph) -> tuple[list[str], list[list[str]]]:
+def _rows(answer: Answer, graph: Graph, cq: CatalogueQuery | None = None) -> tuple[list[str], list[list[str]]]:
     if answer.kind == "ASK":
         return ["Antwort"], [["ja" if answer.boolean else "nein"]]
     rows = []
@@ -84,10 +84,19 @@ def _rows(answer: Answer, graph: Graph) -> tuple[list[str], list[list[str]]]:
         cells = []
         for v in answer.vars:
             term = row.get(v)
-            text = money_cell(term) if v.endswith("_eur") and term is not None else None
+            text = None
+            if term is not None and v.endswith("_eur"):
+                text = money_cell(term)
+            elif term is not None and "year" in v:
+                text = str(term)  # a year is not a quantity: no digit grouping
             cells.append(text if text is not None else cell(term, graph))
         rows.append(cells)
-    return answer.vars, rows
+    head = answer.vars
+    if cq is not None and cq.meta.get("Spalten"):
+        titles = [t.strip() for t in cq.meta["Spalten"].split(",")]
+        if len(titles) == len(head):
+            head = titles
+    return head, rows
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> str:
@@ -146,7 +155,7 @@ INTRO = (
 def render_markdown(graph: Graph, sections=None) -> str:
     out = [f"# {TITLE}", "", INTRO, ""]
     for kind, cq, answer in sections if sections is not None else _sections(graph):
-        head, rows = _rows(answer, graph)
+        head, rows = _rows(answer, graph, cq)
         if kind == "question":
             de, en = _question_text(graph, cq.question)
             out += [f"## Frage {cq.question}", "", f"> {de}", "", f"*{en}*", ""]
@@ -192,7 +201,7 @@ def render_html(graph: Graph, sections=None) -> str:
         f"<p>{e(INTRO)}</p>",
     ]
     for kind, cq, answer in sections if sections is not None else _sections(graph):
-        head, rows = _rows(answer, graph)
+        head, rows = _rows(answer, graph, cq)
         if kind == "question":
             de, en = _question_text(graph, cq.question)
             out.append(f'<section class="question" id="frage-{e(cq.question)}">')

@@ -7,10 +7,12 @@ sub-questions) and opens with comment lines of the form `# key: value`:
     # Frage: Wie groß waren die Kosten für die genannten Veranstaltungen …?
     # summary: Every row of the cost table of question 9: date, event, amount.
     # columns: position, date, event, amount_eur
+    # Spalten: Nr., Datum, Veranstaltung, Kosten
 
 An analysis query (`analysis-<slug>.rq`) has `# analysis:` (English title),
 `# Analyse:` (German title), `# after: <question number>`, `# summary:` and
-`# columns:`. The build turns the catalogue into triples, so that every
+`# columns:`. `# Spalten:` gives the German column titles of the
+regenerated answer, one per column. The build turns the catalogue into triples, so that every
 question in the graph links to the query that answers it.
 """
 
