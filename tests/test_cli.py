@@ -155,15 +155,19 @@ def test_query_formats_on_embedded_graph(tmp_path):
     assert run("query", str(ask)).stdout == "true\n"
 
 
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_failed_build_leaves_previous_dist_intact(tmp_path):
     proj = copy_project(tmp_path)
     assert run("build", cwd=proj).returncode == 0
-    before = {p.name: p.read_bytes() for p in (proj / "dist").iterdir()}
+    before = _tree(proj / "dist")
     # a syntax error: exit 2
     (proj / "data" / "zz-broken.ttl").write_text("this is not turtle\n", encoding="utf-8")
     res = run("build", cwd=proj)
     assert res.returncode == 2 and "zz-broken.ttl:1" in res.stderr
-    assert {p.name: p.read_bytes() for p in (proj / "dist").iterdir()} == before
+    assert _tree(proj / "dist") == before
     # a violation: exit 1
     (proj / "data" / "zz-broken.ttl").write_text(
         "@prefix pa: <https://w3id.org/packt-an/vocab#> .\n"
@@ -173,5 +177,5 @@ def test_failed_build_leaves_previous_dist_intact(tmp_path):
     res = run("build", cwd=proj)
     assert res.returncode == 1
     assert "left unchanged" in res.stderr
-    assert {p.name: p.read_bytes() for p in (proj / "dist").iterdir()} == before
+    assert _tree(proj / "dist") == before
     assert not [p for p in proj.iterdir() if p.name.startswith(".dist-")]

@@ -14,8 +14,8 @@ def test_two_builds_are_byte_identical(built, tmp_path):
     other = tmp_path / "dist2"
     res = run("build", "--out", str(other), env={"PYTHONHASHSEED": "12345"})
     assert res.returncode == 0, res.stderr
-    names = sorted(p.name for p in built.iterdir())
-    assert names == sorted(p.name for p in other.iterdir())
+    names = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(other).as_posix() for p in other.rglob("*") if p.is_file())
     for name in names:
         assert (built / name).read_bytes() == (other / name).read_bytes(), name
 

@@ -103,7 +103,9 @@ def test_publish_round_trips_every_triple(built):
             timeout=30,
         ) as resp:
             back = Graph().parse(data=resp.read().decode("utf-8"), format="nt")
-        assert isomorphic(back, Graph().parse(built / "packt-an.nt", format="nt"))
+        # Oxigraph writes numbers in canonical form ("482.00" comes back as
+        # "482"): the same value, so compare with numbers made canonical
+        assert isomorphic(_canonical_numbers(back), _canonical_numbers(Graph().parse(built / "packt-an.nt", format="nt")))
 
 
 def test_publish_to_read_only_endpoint_fails_with_one_line(endpoint, built):
@@ -155,6 +157,15 @@ def test_select_ask_construct_remote(endpoint, tmp_path):
     local = run("query", str(con))
     assert remote.returncode == 0 and local.returncode == 0
     assert isomorphic(Graph().parse(data=remote.stdout, format="turtle"), Graph().parse(data=local.stdout, format="turtle"))
+
+
+def _canonical_numbers(g: Graph) -> Graph:
+    out = Graph()
+    for s_, p_, o_ in g:
+        if isinstance(o_, Literal) and o_.datatype in NUMERIC:
+            o_ = Literal(str(Decimal(str(o_)).normalize()), datatype=o_.datatype)
+        out.add((s_, p_, o_))
+    return out
 
 
 def _term_key(t):

@@ -44,9 +44,9 @@ def to_trig(ds: Dataset) -> str:
         if not len(ctx) or ctx.identifier == URIRef("urn:x-rdflib:default"):
             continue
         body = to_turtle(_copy(ctx))
+        # not indented: a multi-line string literal must stay as it is
         body = "".join(line for line in body.splitlines(keepends=True) if not line.startswith("@prefix"))
-        indented = "".join(("    " + line) if line.strip() else line for line in body.strip("\n").splitlines(True))
-        out.append(f"\n<{ctx.identifier}> {{\n{indented}\n}}\n")
+        out.append(f"\n<{ctx.identifier}> {{\n{body.strip(chr(10))}\n}}\n")
     return "".join(out)
 
 
