@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 
 from conftest import ROOT, copy_project, run
@@ -80,7 +81,7 @@ def test_turtle_syntax_error_names_file_and_line(tmp_path):
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\n', encoding="utf-8")
     res = run("validate", str(bad))
     assert res.returncode == 2
-    assert f"{bad}:3: Turtle syntax error" in res.stderr
+    assert re.search(rf"{re.escape(str(bad))}:3:\d+: Turtle syntax error: ", res.stderr), res.stderr
     assert "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) <= 2
 
@@ -90,7 +91,7 @@ def test_unknown_prefix_is_one_clear_line(tmp_path):
     bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b nope:c .\n", encoding="utf-8")
     res = run("validate", str(bad))
     assert res.returncode == 2
-    assert f'{bad}:2: Turtle syntax error: prefix "nope:" not bound' in res.stderr
+    assert f"{bad}:2:11: Turtle syntax error: the prefix nope: has not been declared" in res.stderr
     assert "Traceback" not in res.stderr
 
 

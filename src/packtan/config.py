@@ -50,6 +50,7 @@ PREFIXES = {
     "prop": ID["proposal/"],
     "prov": Namespace("http://www.w3.org/ns/prov#"),
     "psg": ID["doc/17-7349/passage/"],
+    "query": Namespace(BASE + "query/"),
     "rdf": Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     "rdfs": Namespace("http://www.w3.org/2000/01/rdf-schema#"),
     "schema": Namespace("https://schema.org/"),

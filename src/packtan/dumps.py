@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 
 from . import config
 
@@ -28,8 +29,86 @@ def assert_no_blank_nodes(g: Graph) -> None:
             raise ValueError(f"blank node in the published graph: {s} {p} {o}")
 
 
+def _ox(t):
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, BNode):
+        return ox.BlankNode(str(t))
+    if t.language:
+        return ox.Literal(str(t), language=t.language)
+    if t.datatype is not None:
+        return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+    return ox.Literal(str(t))
+
+
+def _order(triple) -> tuple:
+    s, p, o = triple
+    # subjects in order, rdf:type first within a subject, then by predicate and object
+    return (isinstance(s, BNode), str(s), p != RDF.type, str(p), o.n3())
+
+
+def _prefixes(triples, extra=()) -> dict[str, str]:
+    """The configured prefixes whose namespace the triples use, sorted."""
+    terms = {str(t) for tr in triples for t in tr if isinstance(t, URIRef)} | {str(t) for t in extra}
+    for tr in triples:
+        o = tr[2]
+        if isinstance(o, Literal) and o.datatype is not None:
+            terms.add(str(o.datatype))
+    used = {}
+    for prefix, ns in sorted(config.PREFIXES.items()):
+        ns = str(ns)
+        if any(t.startswith(ns) for t in terms):
+            used[prefix] = ns
+    return used
+
+
+def _strip_header(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    i = 0
+    while i < len(lines) and (lines[i].startswith("@prefix") or not lines[i].strip()):
+        i += 1
+    return "".join(lines[i:])
+
+
+def _header(prefixes: dict[str, str]) -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items())
+
+
+def _serialize(triples, fmt, graph=None, prefixes=None) -> str:
+    g = ox.NamedNode(str(graph)) if graph is not None else ox.DefaultGraph()
+    items = [ox.Quad(_ox(s), _ox(p), _ox(o), g) for s, p, o in sorted(triples, key=_order)]
+    if fmt is ox.RdfFormat.TURTLE:
+        items = [q.triple for q in items]
+    out = _strip_header(ox.serialize(items, format=fmt, prefixes=prefixes or {}).decode("utf-8"))
+    # a blank line before each subject (Oxigraph writes literals on one line,
+    # so a line that starts a subject is one indented once less than its predicates)
+    lead = "" if fmt is ox.RdfFormat.TURTLE else "\t"
+    lines = out.splitlines(keepends=True)
+    spaced = []
+    for i, line in enumerate(lines):
+        starts_subject = line.startswith(lead) and not line[len(lead):].startswith("\t") and line.strip() not in ("}", "")
+        if starts_subject and i > 0 and not lines[i - 1].rstrip().endswith("{"):
+            spaced.append("\n")
+        spaced.append(line)
+    return "".join(spaced)
+
+
 def to_turtle(g: Graph) -> str:
-    return _bind(g).serialize(format="turtle")
+    """Turtle, subjects in order, with the project's prefixes.
+
+    Oxigraph's writer for graphs without blank nodes (fast); for a graph
+    with blank nodes, rdflib's writer over its canonical form, so that the
+    order of nested [ … ] does not depend on generated labels.
+    """
+    triples = list(g)
+    if any(isinstance(t, BNode) for tr in triples for t in tr):
+        from rdflib.compare import to_canonical_graph
+
+        canonical = _bind(to_canonical_graph(g))  # blank node labels from content, not chance
+        canonical.bind("pash", config.PASH, override=True, replace=True)
+        return canonical.serialize(format="turtle")
+    prefixes = _prefixes(triples)
+    return _header(prefixes) + "\n" + _serialize(triples, ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def to_ntriples(g: Graph) -> str:
@@ -37,24 +116,16 @@ def to_ntriples(g: Graph) -> str:
     return "".join(sorted({line + "\n" for line in lines if line.strip()}))
 
 
-def to_trig(ds: Dataset) -> str:
+def to_trig(named: dict) -> str:
     """One named graph per source file, graphs and their content in order."""
-    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(config.PREFIXES.items())]
-    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-        if not len(ctx) or ctx.identifier == URIRef("urn:x-rdflib:default"):
-            continue
-        body = to_turtle(_copy(ctx))
-        # not indented: a multi-line string literal must stay as it is
-        body = "".join(line for line in body.splitlines(keepends=True) if not line.startswith("@prefix"))
-        out.append(f"\n<{ctx.identifier}> {{\n{body.strip(chr(10))}\n}}\n")
+    everything = [t for triples in named.values() for t in triples]
+    prefixes = _prefixes(everything)
+    out = [_header(prefixes)]
+    for iri in sorted(named, key=str):
+        triples = named[iri]
+        if triples:
+            out.append("\n" + _serialize(triples, ox.RdfFormat.TRIG, graph=iri, prefixes=prefixes))
     return "".join(out)
-
-
-def _copy(g: Graph) -> Graph:
-    c = Graph()
-    for t in g:
-        c.add(t)
-    return c
 
 
 # --- JSON-LD ----------------------------------------------------------------

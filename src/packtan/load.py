@@ -1,9 +1,11 @@
 """Load the vocabulary, the facts and the shapes from Turtle files.
 
-Each file is parsed on its own so that an error names the file and line.
-The graph of the project is a Dataset with one named graph per source file
-(`https://w3id.org/packt-an/graph/<dir>/<stem>`); its union is what is
-validated, queried and published.
+Files are parsed with Oxigraph's Turtle parser (fast, strict, and exact
+about where an error is) into rdflib terms. Each file is parsed on its own so
+that an error names the file, line and column. The project's graph is the
+union of the vocabulary and the facts; each source file is also kept as its
+own named graph (`https://w3id.org/packt-an/graph/<dir>/<stem>`) for the TriG
+dump and for reports that name the file where a resource is defined.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import RDF, Dataset, Graph, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
+import pyoxigraph as ox
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 
 from . import config
 from .errors import UserError
+
+Triple = tuple
 
 
 def graph_iri(path: Path) -> URIRef:
@@ -32,28 +36,78 @@ def graph_iri(path: Path) -> URIRef:
     return URIRef(str(config.GRAPH) + slug)
 
 
-def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
-    """Parse one Turtle file; raise UserError naming file and line on failure."""
+# Oxigraph says e.g. "Parser error at line 2 between columns 9 and 15: <why> (file, line 2)"
+# or "Parser error between line 4 column 11 and line 5 column 1: <why> (file, line 4)".
+_LINE = re.compile(r"line (\d+)")
+_COLUMN = re.compile(r"columns? (\d+)")
+_WHY = re.compile(r"^[^:]*: (.*?)(?: \([^()]*line \d+\))?$", re.S)
+
+
+def _syntax_error(path: Path, exc: SyntaxError) -> UserError:
+    text = " ".join(str(exc).split())
+    head = text.split(": ", 1)[0]
+    line, col, why = _LINE.search(head), _COLUMN.search(head), _WHY.match(text)
+    where = f"{path}:{line.group(1)}" + (f":{col.group(1)}" if col else "") if line else str(path)
+    reason = why.group(1) if why else text
+    return UserError(f"{where}: Turtle syntax error: {reason[0].lower() + reason[1:]}")
+
+
+def _converter():
+    cache: dict = {}
+
+    def term(t):
+        hit = cache.get(t)
+        if hit is not None:
+            return hit
+        if isinstance(t, ox.NamedNode):
+            out = URIRef(t.value)
+        elif isinstance(t, ox.Literal):
+            if t.language:
+                out = Literal(t.value, lang=t.language)
+            elif t.datatype.value == str(XSD.string):
+                out = Literal(t.value)
+            else:
+                out = Literal(t.value, datatype=URIRef(t.datatype.value))
+        elif isinstance(t, ox.BlankNode):
+            out = BNode(t.value)
+        else:  # pragma: no cover - Turtle has no other terms
+            raise UserError(f"unsupported RDF term {t!r}")
+        cache[t] = out
+        return out
+
+    return term
+
+
+def read_turtle(path: Path) -> list[Triple]:
+    """Parse one Turtle file into rdflib triples; UserError names file, line and column."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file")
-    g = into if into is not None else Graph()
+    term = _converter()
     try:
-        text = path.read_text(encoding="utf-8")
+        return [
+            (term(q.subject), term(q.predicate), term(q.object))
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        ]
+    except SyntaxError as exc:
+        raise _syntax_error(path, exc) from None
     except UnicodeDecodeError as exc:
-        raise UserError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        g.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except BadSyntax as exc:
-        raise UserError(f"{path}:{exc.lines + 1}: Turtle syntax error: {_why(exc)}") from None
-    except Exception as exc:  # rdflib raises plain exceptions for some errors
-        raise UserError(f"{path}: cannot be read as Turtle: {exc}") from None
+        raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
+    g = into if into is not None else _bound(Graph())
+    g.addN((s, p, o, g) for s, p, o in read_turtle(path))
     return g
 
 
-def _why(exc: BadSyntax) -> str:
-    why = str(exc._why).strip().rstrip(".")
-    return why[0].lower() + why[1:] if why else "bad syntax"
+def _bound(g: Graph) -> Graph:
+    for prefix, ns in config.PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    g.bind("pash", config.PASH, override=True, replace=True)
+    return g
 
 
 def turtle_files(directory: Path) -> list[Path]:
@@ -62,32 +116,22 @@ def turtle_files(directory: Path) -> list[Path]:
 
 @dataclass
 class Project:
-    """The parsed sources: named graphs of vocabulary and facts, and the shapes."""
+    """The parsed sources: vocabulary and facts (per file and as one graph), and the shapes."""
 
-    dataset: Dataset
+    union: Graph  # vocabulary and facts together: what is validated, queried and published
     ontology: Graph
-    data: Graph
     shapes: Graph
+    named: dict[URIRef, list[Triple]]  # one named graph per source file (and the query catalogue)
     files: list[Path] = field(default_factory=list)
-
-    @cached_property
-    def union(self) -> Graph:
-        """Vocabulary and facts together (what is published and queried)."""
-        g = Graph()
-        for prefix, ns in config.PREFIXES.items():
-            g.bind(prefix, ns, override=True, replace=True)
-        g += self.ontology
-        g += self.data
-        return g
 
     @cached_property
     def defined_in(self) -> dict[URIRef, Path]:
         """The file that defines (types) each subject, for reports."""
         where: dict[URIRef, Path] = {}
         for f in self.files:
-            g = self.dataset.graph(graph_iri(f))
-            for s in g.subjects(RDF.type, None):
-                where.setdefault(s, f)
+            for s, p, _o in self.named.get(graph_iri(f), ()):
+                if p == RDF.type:
+                    where.setdefault(s, f)
         return where
 
 
@@ -97,24 +141,24 @@ def load_project(data_files: list[Path] | None = None, with_shapes: bool = True)
     use_project_data = data_files is None
     if data_files is None:
         data_files = turtle_files(config.DATA_DIR)
-    ds = Dataset()
-    ontology, data = Graph(), Graph()
+    named: dict[URIRef, list[Triple]] = {}
+    union, ontology = _bound(Graph()), _bound(Graph())
     for f in onto_files:
-        g = parse_turtle(f)
-        ontology += g
-        ds.graph(graph_iri(f)).__iadd__(g)
+        triples = read_turtle(f)
+        named[graph_iri(f)] = triples
+        ontology.addN((s, p, o, ontology) for s, p, o in triples)
     for f in data_files:
-        g = parse_turtle(f)
-        data += g
-        ds.graph(graph_iri(f)).__iadd__(g)
+        named[graph_iri(f)] = read_turtle(f)
+    for triples in named.values():
+        union.addN((s, p, o, union) for s, p, o in triples)
     if use_project_data:
         from .catalogue import catalogue_graph
 
-        links = catalogue_graph(data)
-        data += links
-        ds.graph(config.GRAPH["queries"]).__iadd__(links)
-    shapes = Graph()
+        links = list(catalogue_graph(union))
+        named[config.GRAPH["queries"]] = links
+        union.addN((s, p, o, union) for s, p, o in links)
+    shapes = _bound(Graph())
     if with_shapes:
         for f in turtle_files(config.SHAPES_DIR):
             parse_turtle(f, into=shapes)
-    return Project(ds, ontology, data, shapes, onto_files + list(data_files))
+    return Project(union, ontology, shapes, named, onto_files + list(data_files))

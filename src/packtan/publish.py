@@ -12,7 +12,7 @@ from pathlib import Path
 from . import config, dumps
 from .answers import render_answers
 from .describe import describe
-from .load import Project, load_project
+from .load import Project, load_project, turtle_files
 from .validate import Result, report_graph, report_text, validate_project
 
 BASENAME = "packt-an"
@@ -96,8 +96,8 @@ def render_dist(project: Project, result: Result) -> dict[str, str]:
         f"{BASENAME}.nt": dumps.to_ntriples(union),
         f"{BASENAME}.jsonld": jsonld,
         "context.jsonld": context,
-        f"{BASENAME}.trig": dumps.to_trig(project.dataset),
-        "shapes.ttl": dumps.to_turtle(_copy(project.shapes)),
+        f"{BASENAME}.trig": dumps.to_trig(project.named),
+        "shapes.ttl": _concatenate(turtle_files(config.SHAPES_DIR)),
         "validation-report.ttl": dumps.to_turtle(report_graph(result)),
         "validation-report.en.txt": report_text(result, project, "en", where),
         "validation-report.de.txt": report_text(result, project, "de", where),
@@ -109,13 +109,13 @@ def render_dist(project: Project, result: Result) -> dict[str, str]:
     return files
 
 
-def _copy(g):
-    from rdflib import Graph
-
-    c = Graph()
-    for t in g:
-        c.add(t)
-    return c
+def _concatenate(files: list[Path]) -> str:
+    """The shapes as written, comments included: every file of shapes/ in turn."""
+    parts = ["# The SHACL shapes of the packt-an graph: shapes/*.ttl, concatenated (derived file).\n"]
+    for f in files:
+        parts.append(f"\n# ---- shapes/{f.name}\n")
+        parts.append(f.read_text(encoding="utf-8"))
+    return "".join(parts)
 
 
 def build(out_dir: Path = config.DIST_DIR, extra=None) -> BuildSummary:
