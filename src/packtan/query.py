@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import socket
+import threading
 import urllib.error
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -36,7 +38,8 @@ def read_query(path: Path) -> str:
         raise UserError(f"{path}: no such file")
     text = path.read_text(encoding="utf-8")
     try:
-        prepareQuery(text)
+        with _PARSER_LOCK:
+            prepareQuery(text)
     except Exception as exc:
         raise UserError(f"{path}: malformed SPARQL query: {_one_line(exc)}") from None
     return text
@@ -117,8 +120,13 @@ def run_endpoint(url: str, text: str, source: str = "query", timeout: float = 30
     return Answer("SELECT", names, rows)
 
 
+_PARSER_LOCK = threading.Lock()  # rdflib's SPARQL parser is not thread-safe
+
+
+@lru_cache(maxsize=256)
 def _query_kind(text: str) -> str:
-    q = prepareQuery(text)
+    with _PARSER_LOCK:
+        q = prepareQuery(text)
     name = q.algebra.name
     if name == "AskQuery":
         return "ASK"
