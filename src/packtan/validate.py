@@ -133,7 +133,10 @@ def _path(report: Graph, node):
 
 
 def _finding_key(f: Finding):
-    return (str(f.focus), str(f.path or ""), str(f.shape or f.check or ""), str(f.component or ""), str(f.value or ""))
+    # property shapes are blank nodes with generated labels: order by what is stable
+    shape = str(f.shape) if isinstance(f.shape, URIRef) else ""
+    messages = " ".join(sorted(str(m) for m in f.messages))
+    return (str(f.focus), str(f.path or ""), f.check or "", str(f.component or ""), str(f.value or ""), shape, messages)
 
 
 # --- integrity checks -------------------------------------------------------
@@ -198,8 +201,11 @@ def run_integrity_checks(data: Graph, checks: list[Check] | None = None) -> list
 _TEXT = {
     "en": {
         "ok": "Conforms: {triples} triples checked against {shapes} shapes and {checks} integrity checks.",
-        "head": "Does not conform: {n} violation(s) in {r} resource(s).",
-        "warn": "{n} warning(s).",
+        "head": "Does not conform: {n} {violations} in {r} {resources}.",
+        "warn": "{n} {warnings}.",
+        "violations": ("violation", "violations"),
+        "resources": ("resource", "resources"),
+        "warnings": ("warning", "warnings"),
         "defined": "defined in",
         "undefined": "not defined in any file",
         "value": "value",
@@ -209,8 +215,11 @@ _TEXT = {
     },
     "de": {
         "ok": "Gültig: {triples} Tripel gegen {shapes} Shapes und {checks} Integritätsprüfungen geprüft.",
-        "head": "Nicht gültig: {n} Verstoß/Verstöße in {r} Ressource(n).",
-        "warn": "{n} Warnung(en).",
+        "head": "Nicht gültig: {n} {violations} in {r} {resources}.",
+        "warn": "{n} {warnings}.",
+        "violations": ("Verstoß", "Verstöße"),
+        "resources": ("Ressource", "Ressourcen"),
+        "warnings": ("Warnung", "Warnungen"),
         "defined": "definiert in",
         "undefined": "in keiner Datei definiert",
         "value": "Wert",
@@ -262,10 +271,15 @@ def report_text(result: Result, project: Project, lang: str = "en", where: dict 
         )
     else:
         focuses = {f.focus for f in result.violations}
-        out.append(t["head"].format(n=len(result.violations), r=len(focuses)))
+        n, r = len(result.violations), len(focuses)
+        out.append(
+            t["head"].format(
+                n=n, r=r, violations=t["violations"][n != 1], resources=t["resources"][r != 1]
+            )
+        )
     warnings = [f for f in result.findings if f.severity != SH.Violation]
     if warnings:
-        out.append(t["warn"].format(n=len(warnings)))
+        out.append(t["warn"].format(n=len(warnings), warnings=t["warnings"][len(warnings) != 1]))
     by_focus: dict = {}
     for f in result.findings:
         by_focus.setdefault(f.focus, []).append(f)
