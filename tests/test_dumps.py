@@ -60,3 +60,30 @@ def test_jsonld_reads_as_plain_json(built):
     assert d["receivedDate"] == "2017-02-01"
     ctx = json.loads((built / "context.jsonld").read_text(encoding="utf-8"))
     assert ctx["@context"] == doc["@context"]
+
+
+def test_dataset_describes_itself(built):
+    from rdflib import Literal, Namespace, URIRef
+
+    VOID = Namespace("http://rdfs.org/ns/void#")
+    DCAT = Namespace("http://www.w3.org/ns/dcat#")
+    DCT = Namespace("http://purl.org/dc/terms/")
+    g = Graph().parse(built / "void.ttl", format="turtle")
+    d = URIRef("https://w3id.org/packt-an/dataset")
+    triples = sum(1 for line in (built / "packt-an.nt").open(encoding="utf-8") if line.strip())
+    assert int(g.value(d, VOID.triples)) == triples
+    assert {l.language for l in g.objects(d, DCT.title)} == {"de", "en"}
+    assert {l.language for l in g.objects(d, DCT.description)} == {"de", "en"}
+    assert g.value(d, DCT.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert g.value(d, DCT.source) == URIRef("https://w3id.org/packt-an/id/doc/17-7349")
+    assert g.value(d, DCT.publisher) is not None
+    assert str(g.value(d, VOID.sparqlEndpoint)).endswith("/query")
+    media = {str(g.value(x, DCAT.mediaType)).rsplit("/media-types/", 1)[-1] for x in g.objects(d, VOID.dataDump)}
+    assert media == {"text/turtle", "application/n-triples", "application/ld+json", "application/trig"}
+    vocabularies = {str(v) for v in g.objects(d, VOID.vocabulary)}
+    assert {"https://w3id.org/packt-an/vocab#", "http://www.w3.org/ns/prov#", "https://schema.org/"} <= vocabularies
+    # the class partition counts what the graph holds
+    events = [p for p in g.objects(d, VOID.classPartition) if g.value(p, VOID["class"]) == URIRef("https://w3id.org/packt-an/vocab#RegionalConference")]
+    assert len(events) == 1 and g.value(events[0], VOID.entities) == Literal(12)
+    props = sum(int(g.value(p, VOID.triples)) for p in g.objects(d, VOID.propertyPartition))
+    assert props == triples
