@@ -17,7 +17,7 @@ from rdflib import RDFS, XSD, Graph, Literal, URIRef
 
 from . import config
 from .catalogue import CatalogueQuery, analysis_queries, question_queries
-from .query import Answer, _compact
+from .query import Answer, compact
 
 MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"]
 
@@ -53,7 +53,7 @@ def cell(term, graph: Graph) -> str:
         for l in graph.objects(term, RDFS.label):
             if isinstance(l, Literal) and l.language == "de":
                 label = str(l)
-        return label or _compact(term)
+        return label or compact(term)
     if isinstance(term, Literal):
         if term.datatype == XSD.date:
             try:

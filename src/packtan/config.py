@@ -61,3 +61,19 @@ PREFIXES = {
     "void": Namespace("http://rdfs.org/ns/void#"),
     "xsd": Namespace("http://www.w3.org/2001/XMLSchema#"),
 }
+
+
+def curie(uri: str) -> str | None:
+    """`prefix:local` for an IRI in one of the namespaces above (the longest
+    that matches), or None when none does or the local part would need escaping."""
+    best = None
+    for prefix, ns in PREFIXES.items():
+        ns = str(ns)
+        if uri.startswith(ns) and len(uri) > len(ns) and (best is None or len(ns) > len(best[1])):
+            best = (prefix, ns)
+    if best is None:
+        return None
+    local = uri[len(best[1]):]
+    if not all(c.isalnum() or c in "-_." for c in local):
+        return None
+    return f"{best[0]}:{local}"

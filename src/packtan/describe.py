@@ -27,11 +27,8 @@ MEDIA_TYPES = {
 
 
 def _local(uri: URIRef) -> str:
-    s = str(uri)
-    for prefix, ns in sorted(config.PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-        if s.startswith(str(ns)):
-            return f"{prefix}-{s[len(str(ns)):]}"
-    return s.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    short = config.curie(str(uri))
+    return short.replace(":", "-") if short else str(uri).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def describe(union: Graph, ontology: Graph, endpoint: str = DEFAULT_ENDPOINT) -> Graph:

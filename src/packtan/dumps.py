@@ -133,18 +133,8 @@ def to_trig(named: dict) -> str:
 _NATIVE = {XSD.integer, XSD.boolean}
 
 
-def _curie(uri: str) -> tuple[str, str] | None:
-    best = None
-    for prefix, ns in config.PREFIXES.items():
-        ns = str(ns)
-        if uri.startswith(ns) and len(uri) > len(ns) and (best is None or len(ns) > len(best[1])):
-            best = (prefix, ns)
-    return best
-
-
 def compact_iri(uri: str) -> str:
-    best = _curie(uri)
-    return f"{best[0]}:{uri[len(best[1]):]}" if best else uri
+    return config.curie(uri) or uri
 
 
 def make_context(g: Graph) -> dict:
@@ -161,8 +151,8 @@ def make_context(g: Graph) -> dict:
             kinds[p].add(str(o.datatype or XSD.string))
     local = defaultdict(list)
     for p in kinds:
-        best = _curie(str(p))
-        name = str(p)[len(best[1]):] if best else str(p)
+        short = config.curie(str(p))
+        name = short.split(":", 1)[1] if short else str(p)
         local[name].append(p)
     ctx: dict = {"id": "@id", "type": "@type"}
     for prefix, ns in sorted(config.PREFIXES.items()):

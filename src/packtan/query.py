@@ -147,17 +147,10 @@ def _term(b: dict):
 # --- rendering --------------------------------------------------------------
 
 
-def _compact(term) -> str:
+def compact(term) -> str:
+    """A term as a person reads it in a table: prefixed IRI, plain literal."""
     if isinstance(term, URIRef):
-        s = str(term)
-        best = None
-        for prefix, ns in config.PREFIXES.items():
-            ns = str(ns)
-            if s.startswith(ns) and len(ns) > len(best[1] if best else ""):
-                local = s[len(ns):]
-                if local and all(c.isalnum() or c in "-_." for c in local):
-                    best = (prefix, ns)
-        return f"{best[0]}:{s[len(best[1]):]}" if best else f"<{s}>"
+        return config.curie(str(term)) or f"<{term}>"
     if isinstance(term, Literal):
         return str(term)
     return "" if term is None else f"_:{term}"
@@ -184,7 +177,7 @@ def render(answer: Answer, fmt: str) -> str:
         for row in answer.rows:
             w.writerow([str(row.get(v, "")) for v in answer.vars])
         return buf.getvalue()
-    cells = [[_compact(row.get(v)) for v in answer.vars] for row in answer.rows]
+    cells = [[compact(row.get(v)) for v in answer.vars] for row in answer.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(answer.vars)]
     lines = ["  ".join(v.ljust(w) for v, w in zip(answer.vars, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
