@@ -6,7 +6,7 @@ import json
 import re
 import socket
 
-from conftest import ROOT, copy_project, run
+from conftest import copy_project, run
 
 EXPECTED_DUMPS = {
     "packt-an.ttl",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rdflib import DCTERMS, OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from . import config
 

@@ -14,14 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 
 from . import config
 from .errors import UserError
 from .load import Project
-
-PASH = Namespace(config.PASH)
-
 
 class _SetBackedList(list):
     """A list whose membership test is a set lookup.
@@ -57,7 +54,7 @@ _speed_up_pyshacl()
 @dataclass(frozen=True)
 class Finding:
     focus: URIRef | BNode
-    path: URIRef | None
+    path: URIRef | str | None  # a property, or a sequence path written "a:b/c:d"
     value: object | None
     messages: tuple[Literal, ...]
     shape: URIRef | BNode | None
@@ -69,7 +66,6 @@ class Finding:
 @dataclass
 class Result:
     findings: list[Finding] = field(default_factory=list)
-    shacl_report: Graph = field(default_factory=Graph)
 
     @property
     def violations(self) -> list[Finding]:
@@ -94,7 +90,6 @@ def validate_project(project: Project, run_checks: bool = True) -> Result:
             inplace=True,
             allow_warnings=True,
         )
-        result.shacl_report = report
         for r in report.subjects(RDF.type, SH.ValidationResult):
             result.findings.append(
                 Finding(
