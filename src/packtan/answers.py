@@ -119,11 +119,8 @@ def _question_text(graph: Graph, number: str) -> tuple[str, str]:
     return "", ""
 
 
-def _sections(graph: Graph):
+def _sections(store):
     """(kind, catalogue query, answer) in the order of the answer; run once."""
-    from .engine import OxGraph
-
-    store = OxGraph(graph)
     return list(_ordered(store))
 
 
@@ -152,9 +149,9 @@ INTRO = (
 )
 
 
-def render_markdown(graph: Graph, sections=None) -> str:
+def render_markdown(graph: Graph, sections) -> str:
     out = [f"# {TITLE}", "", INTRO, ""]
-    for kind, cq, answer in sections if sections is not None else _sections(graph):
+    for kind, cq, answer in sections:
         head, rows = _rows(answer, graph, cq)
         if kind == "question":
             de, en = _question_text(graph, cq.question)
@@ -185,7 +182,7 @@ def _is_num(s: str) -> bool:
     return bool(t) and t.lstrip("-").isdigit()
 
 
-def render_html(graph: Graph, sections=None) -> str:
+def render_html(graph: Graph, sections) -> str:
     e = html.escape
     out = [
         "<!DOCTYPE html>",
@@ -200,7 +197,7 @@ def render_html(graph: Graph, sections=None) -> str:
         f"<h1>{e(TITLE)}</h1>",
         f"<p>{e(INTRO)}</p>",
     ]
-    for kind, cq, answer in sections if sections is not None else _sections(graph):
+    for kind, cq, answer in sections:
         head, rows = _rows(answer, graph, cq)
         if kind == "question":
             de, en = _question_text(graph, cq.question)
@@ -228,7 +225,8 @@ def render_html(graph: Graph, sections=None) -> str:
     return "\n".join(out)
 
 
-def render_answers(graph: Graph) -> dict[str, str]:
+def render_answers(project) -> dict[str, str]:
     """answers.md and answers.html from one run of the queries."""
-    sections = _sections(graph)
+    sections = _sections(project.store)
+    graph = project.union
     return {"answers.md": render_markdown(graph, sections), "answers.html": render_html(graph, sections)}

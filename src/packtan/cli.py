@@ -147,7 +147,7 @@ def cmd_answers(args, started) -> int:
     from .publish import write_files
 
     project = load_project(with_shapes=False)
-    files = render_answers(project.union)
+    files = render_answers(project)
     write_files(args.out, files)
     print(f"wrote {', '.join(sorted(files))} to {args.out} ({_elapsed(started)})", file=sys.stderr)
     return 0

@@ -125,6 +125,13 @@ class Project:
     files: list[Path] = field(default_factory=list)
 
     @cached_property
+    def store(self):
+        """The union in an in-process Oxigraph store, shared by the checks and the answers."""
+        from .engine import OxGraph
+
+        return OxGraph(self.union)
+
+    @cached_property
     def defined_in(self) -> dict[URIRef, Path]:
         """The file that defines (types) each subject, for reports."""
         where: dict[URIRef, Path] = {}

@@ -103,7 +103,7 @@ def render_dist(project: Project, result: Result) -> dict[str, str]:
         "validation-report.de.txt": report_text(result, project, "de", where),
         "void.ttl": dumps.to_turtle(describe(union, project.ontology)),
     }
-    files.update(render_answers(union))
+    files.update(render_answers(project))
     for path in sorted(config.QUERIES_DIR.glob("*.rq")):
         files[f"queries/{path.name}"] = path.read_text(encoding="utf-8")
     return files

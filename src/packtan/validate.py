@@ -103,7 +103,7 @@ def validate_project(project: Project, run_checks: bool = True) -> Result:
                 )
             )
     if run_checks:
-        result.findings.extend(run_integrity_checks(data))
+        result.findings.extend(run_integrity_checks(project.store))
     result.findings.sort(key=_finding_key)
     return result
 
@@ -163,13 +163,9 @@ def load_checks(directory: Path = config.CHECKS_DIR) -> list[Check]:
     return checks
 
 
-def run_integrity_checks(data: Graph, checks: list[Check] | None = None) -> list[Finding]:
-    from .engine import OxGraph
-
+def run_integrity_checks(store, checks: list[Check] | None = None) -> list[Finding]:
+    """Run the checks on `store` (an engine.OxGraph); each row is a finding."""
     checks = load_checks() if checks is None else checks
-    if not checks:
-        return []
-    store = OxGraph(data)
     findings = []
     for check in checks:
         try:
