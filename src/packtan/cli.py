@@ -153,7 +153,7 @@ def cmd_answers(args, started) -> int:
     return 0
 
 
-def _ensure_built(dist: Path, started) -> None:
+def _ensure_built(dist: Path) -> None:
     if (dist / "packt-an.trig").is_file() and (dist / "packt-an.nt").is_file():
         return
     print(f"{dist} has no build yet: building it first", file=sys.stderr)
@@ -170,7 +170,7 @@ def cmd_serve(args, started) -> int:
 
     from .endpoint import Server
 
-    _ensure_built(args.dist, started)
+    _ensure_built(args.dist)
     server = Server(args.dist, host=args.host, port=args.port or None, writable=args.writable)
     stop = {"now": False}
 
@@ -193,14 +193,17 @@ def cmd_serve(args, started) -> int:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         crashed = server.proc.poll() is not None and not stop["now"]
         server.stop()
+    if crashed:
+        print("error: the oxigraph server exited unexpectedly", file=sys.stderr)
+        return 2
     print(f"stopped ({_elapsed(started)})", file=sys.stderr)
-    return 2 if crashed else 0
+    return 0
 
 
 def cmd_publish(args, started) -> int:
     from .endpoint import push_graph
 
-    _ensure_built(args.dist, started)
+    _ensure_built(args.dist)
     nt = (args.dist / "packt-an.nt").read_text(encoding="utf-8")
     expected = sum(1 for line in nt.splitlines() if line.strip())
     n = push_graph(args.endpoint, args.graph, nt, expected)
