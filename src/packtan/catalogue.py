@@ -29,7 +29,7 @@ from .errors import UserError
 
 SCHEMA = Namespace("https://schema.org/")
 QUERY_BASE = config.BASE + "query/"
-_HEAD = re.compile(r"^#\s*([A-Za-z][A-Za-z_-]*)\s*:\s*(.*?)\s*$")
+_HEAD = re.compile(r"^#\s*([A-Za-z][A-Za-z_@-]*)\s*:\s*(.*?)\s*$")
 
 
 @dataclass
@@ -55,7 +55,8 @@ class CatalogueQuery:
         return [c.strip() for c in self.meta.get("columns", "").split(",") if c.strip()]
 
 
-def _meta(text: str) -> dict[str, str]:
+def header(text: str) -> dict[str, str]:
+    """The `# key: value` lines at the top of a .rq file (keys may carry @de/@en)."""
     meta: dict[str, str] = {}
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -73,7 +74,7 @@ def load_catalogue(directory: Path = config.QUERIES_DIR) -> list[CatalogueQuery]
     out = []
     for path in sorted(Path(directory).glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        out.append(CatalogueQuery(path, text, _meta(text)))
+        out.append(CatalogueQuery(path, text, header(text)))
     return out
 
 

@@ -10,9 +10,10 @@ gives the same result on both engines.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
 from .errors import UserError
+from .load import from_oxigraph
 from .query import Answer, _one_line
 
 
@@ -34,7 +35,7 @@ class OxGraph:
         if isinstance(res, ox.QueryTriples):
             g = Graph()
             for t in res:
-                g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+                g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
             return Answer("CONSTRUCT", [], [], graph=g)
         names = [v.value for v in res.variables]
         rows = []
@@ -43,18 +44,6 @@ class OxGraph:
             for name in names:
                 v = sol[name]
                 if v is not None:
-                    row[name] = _term(v)
+                    row[name] = from_oxigraph(v)
             rows.append(row)
         return Answer("SELECT", names, rows)
-
-
-def _term(t):
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        return Literal(t.value, datatype=URIRef(t.datatype.value))
-    raise TypeError(f"unexpected term {t!r}")

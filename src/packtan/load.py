@@ -52,28 +52,30 @@ def _syntax_error(path: Path, exc: SyntaxError) -> UserError:
     return UserError(f"{where}: Turtle syntax error: {reason[0].lower() + reason[1:]}")
 
 
+def from_oxigraph(t):
+    """An Oxigraph term as the rdflib term it stands for (xsd:string as a plain literal)."""
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == str(XSD.string):
+            return Literal(t.value)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    raise UserError(f"unsupported RDF term {t!r}")
+
+
 def _converter():
+    """from_oxigraph with a cache: a file repeats its terms many times."""
     cache: dict = {}
 
     def term(t):
         hit = cache.get(t)
-        if hit is not None:
-            return hit
-        if isinstance(t, ox.NamedNode):
-            out = URIRef(t.value)
-        elif isinstance(t, ox.Literal):
-            if t.language:
-                out = Literal(t.value, lang=t.language)
-            elif t.datatype.value == str(XSD.string):
-                out = Literal(t.value)
-            else:
-                out = Literal(t.value, datatype=URIRef(t.datatype.value))
-        elif isinstance(t, ox.BlankNode):
-            out = BNode(t.value)
-        else:  # pragma: no cover - Turtle has no other terms
-            raise UserError(f"unsupported RDF term {t!r}")
-        cache[t] = out
-        return out
+        if hit is None:
+            hit = cache[t] = from_oxigraph(t)
+        return hit
 
     return term
 

@@ -9,7 +9,6 @@ validation report.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 
 from . import config
+from .catalogue import header
 from .errors import UserError
 from .load import Project
 
@@ -136,9 +136,6 @@ def _finding_key(f: Finding):
 
 # --- integrity checks -------------------------------------------------------
 
-_HEADER = re.compile(r"^#\s*(message|name)@(de|en):\s*(.+?)\s*$")
-
-
 @dataclass(frozen=True)
 class Check:
     path: Path
@@ -154,11 +151,8 @@ def load_checks(directory: Path = config.CHECKS_DIR) -> list[Check]:
     checks = []
     for path in sorted(directory.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        messages = {}
-        for line in text.splitlines():
-            m = _HEADER.match(line)
-            if m and m.group(1) == "message":
-                messages[m.group(2)] = m.group(3)
+        meta = header(text)
+        messages = {key.split("@", 1)[1]: value for key, value in meta.items() if key.startswith("message@")}
         checks.append(Check(path, text, messages))
     return checks
 
