@@ -36,7 +36,7 @@ def timed(cmd: list[str]) -> float:
 
 def in_process(runs: int) -> dict[str, float]:
     from packtan.load import load_project
-    from packtan.publish import render_dist
+    from packtan.dist import render_dist
     from packtan.validate import validate_project
 
     phases: dict[str, list[float]] = {"load": [], "validate": [], "render": []}

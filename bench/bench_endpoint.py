@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from packtan import config  # noqa: E402
 from packtan.catalogue import question_queries  # noqa: E402
-from packtan.endpoint import Server  # noqa: E402
+from packtan.serve import Server  # noqa: E402
 from packtan.query import run_endpoint  # noqa: E402
 
 
@@ -35,7 +35,7 @@ def main() -> int:
     ap.add_argument("--max-requests", type=int, default=20000)
     args = ap.parse_args()
     if not (config.DIST_DIR / "packt-an.trig").is_file():
-        from packtan.publish import build
+        from packtan.dist import build
 
         build()
     queries = [(q.path.name, q.text) for q in question_queries()]

@@ -21,7 +21,7 @@ from rdflib import XSD, Graph, Literal
 from rdflib.compare import isomorphic
 
 from conftest import ROOT, run
-from packtan.endpoint import Server, free_port
+from packtan.serve import Server, free_port
 from packtan.load import load_project
 from packtan.query import read_query, run_endpoint, run_local
 

@@ -230,3 +230,7 @@ def render_answers(project) -> dict[str, str]:
     sections = _sections(project.store)
     graph = project.union
     return {"answers.md": render_markdown(graph, sections), "answers.html": render_html(graph, sections)}
+
+
+def render(project, result) -> dict[str, str]:
+    return render_answers(project)

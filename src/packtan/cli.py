@@ -83,7 +83,7 @@ def _elapsed(started: float) -> str:
 
 
 def cmd_build(args, started) -> int:
-    from .publish import NotConforming, build
+    from .dist import NotConforming, build
     from .validate import report_text
 
     try:
@@ -144,7 +144,7 @@ def cmd_query(args, started) -> int:
 def cmd_answers(args, started) -> int:
     from .answers import render_answers
     from .load import load_project
-    from .publish import write_files
+    from .dist import write_files
 
     project = load_project(with_shapes=False)
     files = render_answers(project)
@@ -157,7 +157,7 @@ def _ensure_built(dist: Path) -> None:
     if (dist / "packt-an.trig").is_file() and (dist / "packt-an.nt").is_file():
         return
     print(f"{dist} has no build yet: building it first", file=sys.stderr)
-    from .publish import NotConforming, build
+    from .dist import NotConforming, build
 
     try:
         build(dist)
@@ -168,7 +168,7 @@ def _ensure_built(dist: Path) -> None:
 def cmd_serve(args, started) -> int:
     import signal
 
-    from .endpoint import Server
+    from .serve import Server
 
     _ensure_built(args.dist)
     server = Server(args.dist, host=args.host, port=args.port or None, writable=args.writable)
@@ -201,7 +201,7 @@ def cmd_serve(args, started) -> int:
 
 
 def cmd_publish(args, started) -> int:
-    from .endpoint import push_graph
+    from .publish import push_graph
 
     _ensure_built(args.dist)
     nt = (args.dist / "packt-an.nt").read_text(encoding="utf-8")

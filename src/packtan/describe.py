@@ -109,3 +109,9 @@ def describe(union: Graph, ontology: Graph, endpoint: str = DEFAULT_ENDPOINT) ->
         g.add((part, VOID.property, prop))
         g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
     return g
+
+
+def render(project, result) -> dict[str, str]:
+    from .dumps import to_turtle
+
+    return {"void.ttl": to_turtle(describe(project.union, project.ontology))}

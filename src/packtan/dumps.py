@@ -223,3 +223,17 @@ def _value(o, kinds: set):
     if dt is None or dt == XSD.string:
         return str(o)
     return {"@value": str(o), "@type": compact_iri(str(dt))}
+
+
+def render(project, result) -> dict[str, str]:
+    """The graph's dumps: Turtle, N-Triples, JSON-LD (with its context) and TriG."""
+    union = project.union
+    assert_no_blank_nodes(union)
+    jsonld, context = to_jsonld(union)
+    return {
+        "packt-an.ttl": to_turtle(union),
+        "packt-an.nt": to_ntriples(union),
+        "packt-an.jsonld": jsonld,
+        "context.jsonld": context,
+        "packt-an.trig": to_trig(project.named),
+    }

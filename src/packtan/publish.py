@@ -1,130 +1,51 @@
-"""Build dist/: validate, then write every dump into a staging folder and
-move it into place only when everything succeeded."""
+"""`publish`: push the build into any SPARQL 1.1 Graph Store Protocol endpoint.
+
+`push_graph` replaces one named graph in one PUT request and reads it back.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
 
-from . import config, dumps
-from .answers import render_answers
-from .describe import describe
-from .load import Project, load_project, turtle_files
-from .validate import Result, report_graph, report_text, validate_project
+from rdflib import Graph
 
-BASENAME = "packt-an"
+from .errors import UserError
 
 
-class NotConforming(Exception):
-    """The facts violate the shapes or the integrity checks. Exit code 1."""
-
-    exit_code = 1
-
-    def __init__(self, result: Result, project: Project):
-        super().__init__("the graph does not conform")
-        self.result = result
-        self.project = project
+def _gsp_url(endpoint: str, graph: str) -> str:
+    sep = "&" if "?" in endpoint else "?"
+    return f"{endpoint}{sep}graph={urllib.parse.quote(graph, safe='')}"
 
 
-@dataclass
-class BuildSummary:
-    out_dir: Path
-    files_in: int
-    triples: int
-    files_out: list[str]
-
-
-def write_atomically(out_dir: Path, files: dict[str, str | bytes]) -> None:
-    """Write `files` (name -> content) as the new content of `out_dir`."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+def _request(method: str, url: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 60):
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
-        for name, content in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                with open(target, "w", encoding="utf-8", newline="\n") as fh:
-                    fh.write(content)
-        os.chmod(staging, 0o755)
-        old = None
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
-            os.rmdir(old)
-            os.replace(out_dir, old)
-        os.replace(staging, out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+        raise UserError(
+            f"{url}: HTTP {exc.code} {exc.reason}" + (f": {detail[0][:200]}" if detail else "")
+        ) from None
+    except urllib.error.URLError as exc:
+        raise UserError(f"{url}: endpoint unreachable: {exc.reason}") from None
+    except (TimeoutError, socket.timeout):
+        raise UserError(f"{url}: endpoint did not answer within {timeout:g} s") from None
 
 
-def write_files(out_dir: Path, files: dict[str, str]) -> None:
-    """Replace single files of `out_dir`, each atomically (write, then rename)."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+def push_graph(endpoint: str, graph_iri: str, ntriples: str, expected: int) -> int:
+    """PUT the graph (replacing it), GET it back, return the triple count read back."""
+    url = _gsp_url(endpoint, graph_iri)
+    _request("PUT", url, ntriples.encode("utf-8"), {"Content-Type": "application/n-triples"})
+    _status, body = _request("GET", url, headers={"Accept": "application/n-triples"})
+    back = Graph()
     try:
-        for name, content in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=out_dir)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(content)
-            written.append((tmp, out_dir / name))
-        for tmp, target in written:
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-    finally:
-        for tmp, _target in written:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-
-
-def render_dist(project: Project, result: Result) -> dict[str, str]:
-    """Every file of dist/, as text, from a validated project."""
-    union = project.union
-    dumps.assert_no_blank_nodes(union)
-    jsonld, context = dumps.to_jsonld(union)
-    where = project.defined_in
-    files = {
-        f"{BASENAME}.ttl": dumps.to_turtle(union),
-        f"{BASENAME}.nt": dumps.to_ntriples(union),
-        f"{BASENAME}.jsonld": jsonld,
-        "context.jsonld": context,
-        f"{BASENAME}.trig": dumps.to_trig(project.named),
-        "shapes.ttl": _concatenate(turtle_files(config.SHAPES_DIR)),
-        "validation-report.ttl": dumps.to_turtle(report_graph(result)),
-        "validation-report.en.txt": report_text(result, project, "en", where),
-        "validation-report.de.txt": report_text(result, project, "de", where),
-        "void.ttl": dumps.to_turtle(describe(union, project.ontology)),
-    }
-    files.update(render_answers(project))
-    for path in sorted(config.QUERIES_DIR.glob("*.rq")):
-        files[f"queries/{path.name}"] = path.read_text(encoding="utf-8")
-    return files
-
-
-def _concatenate(files: list[Path]) -> str:
-    """The shapes as written, comments included: every file of shapes/ in turn."""
-    parts = ["# The SHACL shapes of the packt-an graph: shapes/*.ttl, concatenated (derived file).\n"]
-    for f in files:
-        parts.append(f"\n# ---- shapes/{f.name}\n")
-        parts.append(f.read_text(encoding="utf-8"))
-    return "".join(parts)
-
-
-def build(out_dir: Path = config.DIST_DIR, extra=None) -> BuildSummary:
-    project = load_project()
-    result = validate_project(project)
-    if not result.conforms:
-        raise NotConforming(result, project)
-    files = render_dist(project, result)
-    if extra is not None:
-        files.update(extra(project, result))
-    write_atomically(out_dir, files)
-    return BuildSummary(Path(out_dir), len(project.files), len(project.union), sorted(files))
+        back.parse(data=body.decode("utf-8"), format="nt")
+    except Exception as exc:
+        raise UserError(f"{url}: endpoint sent back unreadable N-Triples: {exc}") from None
+    if len(back) != expected:
+        raise UserError(f"{url}: pushed {expected} triples but read back {len(back)}")
+    return len(back)

@@ -1,12 +1,10 @@
-"""A real SPARQL endpoint (the Oxigraph server) and the Graph Store Protocol.
+"""A real SPARQL endpoint: the Oxigraph server over a build.
 
 `serve` loads a build into a fresh Oxigraph store in a temporary folder — the
 N-Triples dump into the default graph (so that queries without GRAPH see each
 triple once, as on the embedded graph) and the TriG dump's named graphs beside
 it — and starts `oxigraph serve-read-only` (or `serve` when writable) on
 127.0.0.1.
-`push_graph` replaces one named graph of any SPARQL 1.1 Graph Store Protocol
-endpoint in one PUT request and reads it back to count the triples.
 """
 
 from __future__ import annotations
@@ -18,13 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-
-from rdflib import Graph
 
 from .errors import UserError
 
@@ -140,42 +133,3 @@ def serving(dist: Path | None, **kw):
         yield server
     finally:
         server.stop()
-
-
-# --- Graph Store Protocol ---------------------------------------------------
-
-
-def _gsp_url(endpoint: str, graph: str) -> str:
-    sep = "&" if "?" in endpoint else "?"
-    return f"{endpoint}{sep}graph={urllib.parse.quote(graph, safe='')}"
-
-
-def _request(method: str, url: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 60):
-    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-        raise UserError(
-            f"{url}: HTTP {exc.code} {exc.reason}" + (f": {detail[0][:200]}" if detail else "")
-        ) from None
-    except urllib.error.URLError as exc:
-        raise UserError(f"{url}: endpoint unreachable: {exc.reason}") from None
-    except (TimeoutError, socket.timeout):
-        raise UserError(f"{url}: endpoint did not answer within {timeout:g} s") from None
-
-
-def push_graph(endpoint: str, graph_iri: str, ntriples: str, expected: int) -> int:
-    """PUT the graph (replacing it), GET it back, return the triple count read back."""
-    url = _gsp_url(endpoint, graph_iri)
-    _request("PUT", url, ntriples.encode("utf-8"), {"Content-Type": "application/n-triples"})
-    _status, body = _request("GET", url, headers={"Accept": "application/n-triples"})
-    back = Graph()
-    try:
-        back.parse(data=body.decode("utf-8"), format="nt")
-    except Exception as exc:
-        raise UserError(f"{url}: endpoint sent back unreadable N-Triples: {exc}") from None
-    if len(back) != expected:
-        raise UserError(f"{url}: pushed {expected} triples but read back {len(back)}")
-    return len(back)
