@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rdflib import Namespace
@@ -15,7 +16,10 @@ CHECKS_DIR = QUERIES_DIR / "checks"
 SOURCE_FILE = ROOT / "sources" / "drucksache-17-7349.txt"
 DIST_DIR = ROOT / "dist"
 
-BASE = "https://w3id.org/packt-an/"
+BASE = "https://w3id.org/packt-an/"  # the IRIs of the graph; never changes with the host
+# Where the site, the dumps and the endpoint are hosted (every published URL
+# that is not an IRI of the graph). Default: the w3id base, which redirects there.
+PUBLIC_BASE = os.environ.get("PACKTAN_PUBLIC_BASE", BASE).rstrip("/") + "/"
 PA = Namespace(BASE + "vocab#")
 PASH = Namespace(BASE + "shapes#")
 ID = Namespace(BASE + "id/")

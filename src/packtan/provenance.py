@@ -18,21 +18,69 @@ from .config import SOURCE_FILE
 _BREAK = "\u00ac"  # marks a hyphen that stood at a line end
 
 
+_HYPHEN_BREAK = re.compile(r"-[ \t]*\r?\n\s*")
+
+
+def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The normalised text and, for each of its characters, its offset in `text`."""
+    out: list[str] = []
+    where: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        m = _HYPHEN_BREAK.match(text, i) if text[i] == "-" else None
+        if m:
+            out.append(_BREAK)
+            where.append(i)
+            i = m.end()
+            continue
+        if not text[i].isspace():
+            out.append(text[i])
+            where.append(i)
+        i += 1
+    return "".join(out), where
+
+
 def normalise_source(text: str) -> str:
-    text = re.sub(r"-[ \t]*\r?\n\s*", _BREAK, text)
-    return re.sub(r"\s+", "", text)
+    return _normalise_with_offsets(text)[0]
 
 
+@lru_cache(maxsize=4096)
 def _quote_pattern(quote: str) -> re.Pattern[str]:
+    chars = re.sub(r"\s+", "", quote)
     parts = []
-    for ch in re.sub(r"\s+", "", quote):
-        parts.append("(?:-|" + _BREAK + ")" if ch == "-" else re.escape(ch) + _BREAK + "?")
+    for i, ch in enumerate(chars):
+        if ch == "-":
+            parts.append("(?:-|" + _BREAK + ")")
+        else:  # a line-end hyphen may follow any character but the last
+            parts.append(re.escape(ch) + (_BREAK + "?" if i < len(chars) - 1 else ""))
     return re.compile("".join(parts))
 
 
 @lru_cache(maxsize=4)
+def _source(path: Path = SOURCE_FILE) -> tuple[str, str, tuple[int, ...]]:
+    raw = path.read_text(encoding="utf-8")
+    norm, where = _normalise_with_offsets(raw)
+    return raw, norm, tuple(where)
+
+
 def load_source(path: Path = SOURCE_FILE) -> str:
-    return normalise_source(path.read_text(encoding="utf-8"))
+    return _source(path)[1]
+
+
+def raw_source(path: Path = SOURCE_FILE) -> str:
+    """The source text exactly as in the file (what character offsets count into)."""
+    return _source(path)[0]
+
+
+def locate(quote: str, path: Path = SOURCE_FILE) -> list[tuple[int, int]]:
+    """Every span (start, end) of the source file's text where `quote` stands.
+
+    Offsets count characters (Unicode code points) of the file's text from 0,
+    end exclusive, as a W3C Web Annotation TextPositionSelector does; the
+    span starts at the quote's first character and ends after its last.
+    """
+    _raw, norm, where = _source(path)
+    return [(where[m.start()], where[m.end() - 1] + 1) for m in _quote_pattern(quote).finditer(norm)]
 
 
 def quote_in_source(quote: str, source: str | None = None) -> bool:
