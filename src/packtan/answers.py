@@ -232,5 +232,5 @@ def render_answers(project) -> dict[str, str]:
     return {"answers.md": render_markdown(graph, sections), "answers.html": render_html(graph, sections)}
 
 
-def render(project, result) -> dict[str, str]:
+def render(project, result, files=None) -> dict[str, str]:
     return render_answers(project)

@@ -111,7 +111,7 @@ def describe(union: Graph, ontology: Graph, endpoint: str = DEFAULT_ENDPOINT) ->
     return g
 
 
-def render(project, result) -> dict[str, str]:
+def render(project, result, files=None) -> dict[str, str]:
     from .dumps import to_turtle
 
     return {"void.ttl": to_turtle(describe(project.union, project.ontology))}

@@ -88,7 +88,7 @@ def write_files(out_dir: Path, files: dict[str, str]) -> None:
                 os.unlink(tmp)
 
 
-def render_reports(project: Project, result: Result) -> dict[str, str]:
+def render_reports(project: Project, result: Result, files=None) -> dict[str, str]:
     where = project.defined_in
     return {
         "shapes.ttl": _concatenate(turtle_files(config.SHAPES_DIR)),
@@ -98,7 +98,7 @@ def render_reports(project: Project, result: Result) -> dict[str, str]:
     }
 
 
-def render_queries(project: Project, result: Result) -> dict[str, str]:
+def render_queries(project: Project, result: Result, files=None) -> dict[str, str]:
     return {f"queries/{p.name}": p.read_text(encoding="utf-8") for p in sorted(config.QUERIES_DIR.glob("*.rq"))}
 
 
@@ -111,7 +111,9 @@ def _concatenate(files: list[Path]) -> str:
     return "".join(parts)
 
 
-# Every output of dist/, in one place: (project, result) -> {name: content}.
+# Every output of dist/, in one place, in order: render(project, result, files)
+# -> {name: content}, where `files` holds what the outputs before it rendered
+# (for outputs that describe other files: sizes, checksums, links).
 OUTPUTS = (
     dumps.render,
     render_reports,
@@ -125,7 +127,7 @@ def render_dist(project: Project, result: Result) -> dict[str, str | bytes]:
     """Every file of dist/ from a validated project."""
     files: dict[str, str | bytes] = {}
     for render in OUTPUTS:
-        part = render(project, result)
+        part = render(project, result, files)
         clash = files.keys() & part.keys()
         if clash:
             raise ValueError(f"two outputs write {sorted(clash)}")

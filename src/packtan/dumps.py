@@ -225,7 +225,7 @@ def _value(o, kinds: set):
     return {"@value": str(o), "@type": compact_iri(str(dt))}
 
 
-def render(project, result) -> dict[str, str]:
+def render(project, result, files=None) -> dict[str, str]:
     """The graph's dumps: Turtle, N-Triples, JSON-LD (with its context) and TriG."""
     union = project.union
     assert_no_blank_nodes(union)
