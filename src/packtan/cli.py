@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="validate and write every dump to dist/ (the default)")
     b.add_argument("--out", type=Path, default=config.DIST_DIR, help="output folder (default: dist/)")
     b.add_argument("--lang", choices=("de", "en"), default="en", help="language of the report on failure")
+    b.add_argument(
+        "--wait", type=float, default=60.0, metavar="S",
+        help="seconds to wait for another build into the same folder before giving up (default: 60)",
+    )
 
     v = sub.add_parser("validate", help="validate the data (or FILEs in its place) against the shapes")
     v.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Turtle files to validate instead of data/")
@@ -57,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("--endpoint", required=True, metavar="URL", help="Graph Store endpoint, e.g. http://127.0.0.1:7879/store")
     u.add_argument("--graph", default=DEFAULT_GRAPH, metavar="IRI", help=f"named graph to replace (default: {DEFAULT_GRAPH})")
     u.add_argument("--dist", type=Path, default=config.DIST_DIR, help="the build to push (built first when missing)")
+    u.add_argument("--timeout", type=float, default=60.0, metavar="S", help="deadline in seconds for the whole push and read-back (default: 60)")
     return p
 
 
@@ -87,7 +92,7 @@ def cmd_build(args, started) -> int:
     from .validate import report_text
 
     try:
-        summary = build(args.out)
+        summary = build(args.out, wait=args.wait)
     except NotConforming as exc:
         where = exc.project.defined_in
         sys.stdout.write(report_text(exc.result, exc.project, args.lang, where))
@@ -144,8 +149,9 @@ def cmd_query(args, started) -> int:
 def cmd_answers(args, started) -> int:
     from .answers import render_answers
     from .load import load_project
-    from .dist import write_files
+    from .dist import precheck, write_files
 
+    precheck(args.out)  # refuse a folder it may not write into before the work
     project = load_project(with_shapes=False)
     files = render_answers(project)
     write_files(args.out, files)
@@ -156,8 +162,10 @@ def cmd_answers(args, started) -> int:
 def _ensure_built(dist: Path) -> None:
     if (dist / "packt-an.trig").is_file() and (dist / "packt-an.nt").is_file():
         return
+    from .dist import NotConforming, build, precheck
+
+    precheck(dist)  # a folder it may not build into: one line, before any work
     print(f"{dist} has no build yet: building it first", file=sys.stderr)
-    from .dist import NotConforming, build
 
     try:
         build(dist)
@@ -201,13 +209,16 @@ def cmd_serve(args, started) -> int:
 
 
 def cmd_publish(args, started) -> int:
-    from .publish import push_graph
+    from .publish import check_arguments, push_graph
 
+    check_arguments(args.endpoint, args.graph, args.timeout)  # before anything is built or sent
     _ensure_built(args.dist)
     nt = (args.dist / "packt-an.nt").read_text(encoding="utf-8")
-    expected = sum(1 for line in nt.splitlines() if line.strip())
-    n = push_graph(args.endpoint, args.graph, nt, expected)
-    print(f"published {n} triples to <{args.graph}> at {args.endpoint}; read back {n} ({_elapsed(started)})", file=sys.stderr)
+    n = push_graph(args.endpoint, args.graph, nt, timeout=args.timeout)
+    print(
+        f"published {n} triples to <{args.graph}> at {args.endpoint}; read back the same graph ({_elapsed(started)})",
+        file=sys.stderr,
+    )
     return 0
 
 
