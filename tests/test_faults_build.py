@@ -493,3 +493,31 @@ def test_file_too_large_leaves_the_old_build(built, tmp_path):
     res = _run_with([], "build", "--out", str(dist), preexec=limit)
     assert_one_error_line(res, str(dist), "File too large")
     assert snapshot(tmp_path) == before
+
+
+# ---------------------------------------------------------------- without RENAME_EXCHANGE
+
+def test_fallback_when_the_file_system_refuses_the_exchange(built, tmp_path, monkeypatch):
+    """Where renameat2 answers EINVAL (a file system without RENAME_EXCHANGE),
+    the documented fallback of two renames still replaces the build completely
+    and removes the old one. The refusal is injected at the system call."""
+    import errno
+
+    from packtan import dist as dist_module
+
+    calls = []
+
+    def refusing_renameat2(src, dst, flags):
+        calls.append(flags)
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+
+    monkeypatch.setattr(dist_module, "_renameat2", refusing_renameat2)
+    out = previous_build(built, tmp_path)
+    files = {"a.txt": "new\n", "sub/b.txt": b"bytes\n"}
+    dist_module.write_atomically(out, files)
+    assert calls == [dist_module._RENAME_EXCHANGE]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [STAMP, "a.txt", "sub/b.txt"]
+    assert siblings(tmp_path) == []
+    dist_module.write_atomically(tmp_path / "fresh", files)  # a new folder: plain rename after EINVAL
+    assert calls[-1] == dist_module._RENAME_NOREPLACE
+    assert (tmp_path / "fresh" / "a.txt").read_text(encoding="utf-8") == "new\n"
