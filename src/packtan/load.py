@@ -132,6 +132,8 @@ def read_turtle(path: Path, problems: list | None = None) -> list[Triple]:
         return out
     except SyntaxError as exc:
         raise _syntax_error(path, exc) from None
+    except MemoryError as exc:  # Oxigraph's parser refuses a token over 16 MiB
+        raise UserError(f"{path}: a literal or IRI is too large to parse ({exc})") from None
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
