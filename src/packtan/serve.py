@@ -208,12 +208,32 @@ class Engine:
             lines = []
         return lines[-1] if lines else "no message"
 
+    def _crashed_too_often(self) -> bool:
+        now = time.monotonic()
+        self._crashes = [t for t in self._crashes if now - t < 60] + [now]
+        return len(self._crashes) > self.max_restarts
+
+    def _give_up(self, why: str) -> None:
+        self.failed = why
+        self._kill()
+        self._started.set()
+        if self.on_failure:
+            self.on_failure(why)
+
+    def _respawn(self) -> bool:
+        """Start an engine, retrying after a failed start; False when giving up."""
+        while True:
+            try:
+                self._spawn()
+                return True
+            except UserError as exc:
+                if self.generation == 0 or self._crashed_too_often():  # never started, or keeps failing
+                    self._give_up(str(exc))
+                    return False
+                print(f"serve: {exc}; retrying", file=sys.stderr, flush=True)
+
     def _supervise(self) -> None:
-        try:
-            self._spawn()
-        except UserError as exc:
-            self.failed = str(exc)
-            self._started.set()
+        if not self._respawn():
             return
         self._started.set()
         while True:
@@ -231,23 +251,13 @@ class Engine:
                 continue
             if crashed:
                 code = self.proc.returncode
-                now = time.monotonic()
-                self._crashes = [t for t in self._crashes if now - t < 60] + [now]
-                print(f"serve: the query engine exited (code {code}): {self._last_log_line()}; restarting", file=sys.stderr, flush=True)
-                if len(self._crashes) > self.max_restarts:
-                    self.failed = f"the query engine exited {len(self._crashes)} times within a minute; giving up"
-                    self._kill()
-                    if self.on_failure:
-                        self.on_failure(self.failed)
+                print(f"serve: the query engine exited (code {code}); restarting", file=sys.stderr, flush=True)
+                if self._crashed_too_often():
+                    self._give_up(f"the query engine exited {len(self._crashes)} times within a minute; giving up")
                     return
             self.ready.clear()
             self._kill()
-            try:
-                self._spawn()
-            except UserError as exc:
-                self.failed = str(exc)
-                if self.on_failure:
-                    self.on_failure(self.failed)
+            if not self._respawn():
                 return
             with self._cond:
                 self._restart_for = None
