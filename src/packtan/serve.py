@@ -166,6 +166,11 @@ class Engine:
                 self._restart_for = generation
                 self._cond.notify_all()
 
+    def replaced(self, generation: int) -> bool:
+        """True when the engine of `generation` is gone or going (restarted on purpose)."""
+        with self._cond:
+            return self.generation != generation or self._restart_for == generation
+
     def stop(self) -> None:
         with self._cond:
             self._stopping = True
@@ -276,6 +281,7 @@ class Options:
     max_depth: int = guard.DEFAULT_MAX_DEPTH
     max_result_bytes: int = 64 * 1024 * 1024
     max_upload_bytes: int = 512 * 1024 * 1024  # Graph Store writes (writable only)
+    upload_timeout: float = 600.0  # seconds a Graph Store write may take (writable only)
     allow_service: frozenset[str] = field(default_factory=frozenset)
     cors: bool = True
 
@@ -525,7 +531,9 @@ class _Front(ThreadingHTTPServer):
         if not self.slots.acquire(timeout=opts.queue_wait):
             raise _Reply(503, "the endpoint is busy; try again shortly", (("Retry-After", "2"),))
         try:
-            deadline = time.monotonic() + opts.timeout
+            upload = path.startswith("/store") and method in ("PUT", "POST")
+            limit = max(opts.timeout, opts.upload_timeout) if upload else opts.timeout
+            deadline = time.monotonic() + limit
             for attempt in (1, 2):
                 if not self.engine.ready.wait(max(0.0, deadline - time.monotonic())):
                     raise _Reply(503, "the query engine is restarting; try again shortly", (("Retry-After", "2"),))
@@ -536,9 +544,9 @@ class _Front(ThreadingHTTPServer):
                     return self._exchange(port, method, path, body, headers, deadline)
                 except (socket.timeout, TimeoutError):
                     self.engine.restart(generation)  # the only way to stop a running query
-                    raise _Reply(503, f"the query took longer than {opts.timeout:g} s and was stopped") from None
+                    raise _Reply(503, f"the request took longer than {limit:g} s and was stopped") from None
                 except (ConnectionError, http.client.HTTPException, OSError):
-                    if self.engine.generation != generation and attempt == 1:
+                    if attempt == 1 and self.engine.replaced(generation):
                         continue  # replaced under us (another query's time limit): once more
                     self.engine.restart(generation)
                     raise _Reply(502, "the query engine failed on this request and is being restarted") from None
