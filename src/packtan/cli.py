@@ -7,6 +7,7 @@ Exit codes: 0 success (graph conforms), 1 the graph does not conform,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,8 +18,7 @@ from .errors import UserError
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # usage errors: one line, exit 2
-        self.print_usage(sys.stderr)
-        raise UserError(f"{self.prog}: {message}")
+        raise UserError(f"{self.prog}: {message} (see `{self.prog} --help`)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,30 +47,96 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("query", type=Path, metavar="FILE.rq")
     q.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 endpoint instead of the embedded graph")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    q.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an endpoint (default: 30)")
+    q.add_argument("--timeout", type=_positive, default=30.0, help="seconds to wait for an endpoint (default: 30)")
+    q.add_argument(
+        "--allow-service",
+        action="append",
+        default=[],
+        type=_absolute_url,
+        metavar="URL",
+        help="an endpoint a federated query (SERVICE) may call; repeatable (default: none)",
+    )
     a = sub.add_parser("answers", help="regenerate the government's answer from the graph (Markdown and HTML in dist/)")
     a.add_argument("--out", type=Path, default=config.DIST_DIR, help="output folder (default: dist/)")
 
-    s = sub.add_parser("serve", help="serve the built graph through a real SPARQL 1.1 endpoint (Oxigraph)")
-    s.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
-    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    s = sub.add_parser("serve", help="serve the built graph through a safe SPARQL 1.1 endpoint (Oxigraph behind a guarding front)")
+    s.add_argument("--port", type=_port, default=7878, help="port (default: 7878; 0 picks a free one)")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind, IPv4 or IPv6 (default: 127.0.0.1)")
     s.add_argument("--writable", action="store_true", help="accept SPARQL Update and Graph Store writes")
     s.add_argument("--dist", type=Path, default=config.DIST_DIR, help="the build to serve (built first when missing)")
+    s.add_argument("--timeout", type=_positive, default=30.0, metavar="S", help="seconds a query may run before it is stopped (default: 30)")
+    s.add_argument("--max-concurrent", type=_count, default=4, metavar="N", help="queries run at once; the rest wait, then get 503 (default: 4)")
+    s.add_argument("--max-query-bytes", type=_count, default=64 * 1024, metavar="B", help="largest query or update accepted (default: 65536)")
+    s.add_argument("--max-result-bytes", type=_count, default=64 * 1024 * 1024, metavar="B", help="largest result sent (default: 64 MiB)")
+    s.add_argument(
+        "--allow-service",
+        action="append",
+        default=[],
+        type=_absolute_url,
+        metavar="URL",
+        help="an endpoint federated queries (SERVICE) may call; repeatable (default: none)",
+    )
 
     u = sub.add_parser("publish", help="push the build into a SPARQL 1.1 Graph Store Protocol endpoint")
     u.add_argument("--endpoint", required=True, metavar="URL", help="Graph Store endpoint, e.g. http://127.0.0.1:7879/store")
     u.add_argument("--graph", default=DEFAULT_GRAPH, metavar="IRI", help=f"named graph to replace (default: {DEFAULT_GRAPH})")
     u.add_argument("--dist", type=Path, default=config.DIST_DIR, help="the build to push (built first when missing)")
-    u.add_argument("--timeout", type=float, default=60.0, metavar="S", help="deadline in seconds for the whole push and read-back (default: 60)")
+    u.add_argument("--timeout", type=_positive, default=60.0, metavar="S", help="deadline in seconds for the whole push and read-back (default: 60)")
     return p
 
 
 DEFAULT_GRAPH = config.BASE + "graph/17-7349"
 
 
+def _port(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"port {n} is outside 0-65535")
+    return n
+
+
+def _positive(text: str) -> float:
+    import math
+
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not (x > 0 and math.isfinite(x)):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text!r}")
+    return x
+
+
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
+def _absolute_url(text: str) -> str:
+    from .query import check_url
+
+    try:
+        return check_url(text)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
     argv = sys.argv[1:] if argv is None else argv
     started = time.perf_counter()
+    # rdflib logs a traceback for every literal it cannot convert; such a
+    # literal is reported by validation (lexical forms), not by a warning
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     try:
         args = _parser().parse_args(argv or ["build"])
         command = args.command or "build"
@@ -81,6 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`)
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except MemoryError:
+        print("error: out of memory", file=sys.stderr)
+        return 2
+    except OSError as exc:  # disk full, a read-only folder, … while reading or writing
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 def _elapsed(started: float) -> str:
@@ -128,9 +207,16 @@ def cmd_validate(args, started) -> int:
 
 
 def cmd_query(args, started) -> int:
-    from .query import read_query, render, run_endpoint, run_local
+    from .guard import Limits
+    from .query import check_url, read_query, render, run_endpoint, run_local
 
-    text = read_query(args.query)
+    if args.endpoint:
+        # the endpoint decides on federation and datasets; size and nesting still checked here
+        limits = Limits(check_remote=False)
+        check_url(args.endpoint)
+    else:
+        limits = Limits(allow_service=frozenset(args.allow_service), allow_dataset_clause=False)
+    text = read_query(args.query, limits)
     if args.endpoint:
         answer = run_endpoint(args.endpoint, text, str(args.query), args.timeout)
         where = args.endpoint
@@ -138,7 +224,7 @@ def cmd_query(args, started) -> int:
         from .load import load_project
 
         project = load_project(with_shapes=False)
-        answer = run_local(project.union, text, str(args.query))
+        answer = run_local(project.union, text, str(args.query), limits)
         where = "embedded graph"
     sys.stdout.write(render(answer, args.format))
     n = len(answer.rows) if answer.kind == "SELECT" else (len(answer.graph) if answer.graph is not None else 1)
@@ -166,7 +252,6 @@ def _ensure_built(dist: Path) -> None:
 
     precheck(dist)  # a folder it may not build into: one line, before any work
     print(f"{dist} has no build yet: building it first", file=sys.stderr)
-
     try:
         build(dist)
     except NotConforming:
@@ -174,35 +259,25 @@ def _ensure_built(dist: Path) -> None:
 
 
 def cmd_serve(args, started) -> int:
-    import signal
-
-    from .serve import Server
+    from .serve import Options, Server, run_until_signalled
 
     _ensure_built(args.dist)
-    server = Server(args.dist, host=args.host, port=args.port or None, writable=args.writable)
-    stop = {"now": False}
-
-    def _stop(_sig, _frame):
-        stop["now"] = True
-
-    signal.signal(signal.SIGTERM, _stop)
+    options = Options(
+        writable=args.writable,
+        timeout=args.timeout,
+        max_concurrent=args.max_concurrent,
+        max_query_bytes=args.max_query_bytes,
+        max_result_bytes=args.max_result_bytes,
+        allow_service=frozenset(args.allow_service),
+    )
+    server = Server(args.dist, host=args.host, port=args.port, options=options)
     mode = "read-write" if args.writable else "read-only"
     print(f"SPARQL endpoint ({mode}): {server.query_url}", flush=True)
     print(f"Graph Store: {server.store_url}", flush=True)
-    print("Press Ctrl-C to stop.", file=sys.stderr, flush=True)
-    try:
-        while not stop["now"] and server.proc.poll() is None:
-            time.sleep(0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        # a second Ctrl-C must not interrupt the clean-up
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        crashed = server.proc.poll() is not None and not stop["now"]
-        server.stop()
-    if crashed:
-        print("error: the oxigraph server exited unexpectedly", file=sys.stderr)
+    print(f"Queries stop after {args.timeout:g} s; at most {args.max_concurrent} run at once. Press Ctrl-C to stop.", file=sys.stderr, flush=True)
+    failure = run_until_signalled(server)
+    if failure:
+        print(f"error: {failure}", file=sys.stderr)
         return 2
     print(f"stopped ({_elapsed(started)})", file=sys.stderr)
     return 0

@@ -10,7 +10,10 @@ dump and for reports that name the file where a resource is defined.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 
-from . import config
+from . import config, lexical
 from .errors import UserError
 
 Triple = tuple
@@ -45,6 +48,10 @@ _WHY = re.compile(r"^[^:]*: (.*?)(?: \([^()]*line \d+\))?$", re.S)
 
 def _syntax_error(path: Path, exc: SyntaxError) -> UserError:
     text = " ".join(str(exc).split())
+    text = text.replace(
+        "No scheme found in an absolute IRI",
+        "relative IRI: write absolute IRIs (https://…) or prefixed names; no base IRI is set, and @base must be absolute",
+    )
     head = text.split(": ", 1)[0]
     line, col, why = _LINE.search(head), _COLUMN.search(head), _WHY.match(text)
     where = f"{path}:{line.group(1)}" + (f":{col.group(1)}" if col else "") if line else str(path)
@@ -80,19 +87,53 @@ def _converter():
     return term
 
 
-def read_turtle(path: Path) -> list[Triple]:
-    """Parse one Turtle file into rdflib triples; UserError names file, line and column."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
-    term = _converter()
+def check_regular_file(path: Path, what: str = "Turtle file") -> None:
+    """UserError unless `path` is a readable regular file (symbolic links followed)."""
     try:
-        return [
-            (term(q.subject), term(q.predicate), term(q.object))
-            for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-        ]
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise UserError(f"{path}: a symbolic link to nothing (dangling), not a {what}") from None
+        raise UserError(f"{path}: no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UserError(f"{path}: a loop of symbolic links, not a {what}") from None
+        raise UserError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UserError(f"{path}: a folder, not a {what}")
+    if not stat.S_ISREG(st.st_mode):
+        raise UserError(f"{path}: not a regular file (a FIFO, socket or device), not a {what}")
+    if not os.access(path, os.R_OK):
+        raise UserError(f"{path}: cannot be read: permission denied")
+
+
+# A typed literal whose lexical form breaks XSD's rules: (file, subject, predicate, literal, why).
+LexicalProblem = tuple
+
+
+def read_turtle(path: Path, problems: list | None = None) -> list[Triple]:
+    """Parse one Turtle file into rdflib triples; UserError names file, line and column.
+
+    Relative IRIs are refused (no base IRI is set: a file's IRIs must not
+    depend on where it lies). Typed literals with an invalid lexical form are
+    appended to `problems` (validation reports them) when it is given."""
+    path = Path(path)
+    check_regular_file(path)
+    term = _converter()
+    out = []
+    try:
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            o = q.object
+            if problems is not None and isinstance(o, ox.Literal) and not o.language:
+                why = lexical.problem(o.value, o.datatype.value)
+                if why:
+                    problems.append((path, term(q.subject), term(q.predicate), term(o), why))
+            out.append((term(q.subject), term(q.predicate), term(o)))
+        return out
     except SyntaxError as exc:
         raise _syntax_error(path, exc) from None
+    except MemoryError as exc:  # Oxigraph's parser refuses a token over 16 MiB
+        raise UserError(f"{path}: a literal or IRI is too large to parse ({exc})") from None
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
@@ -113,7 +154,24 @@ def _bound(g: Graph) -> Graph:
 
 
 def turtle_files(directory: Path) -> list[Path]:
-    return sorted(p for p in Path(directory).glob("*.ttl") if p.is_file())
+    """The Turtle files of a folder, sorted; anything else in it is an error."""
+    directory = Path(directory)
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except FileNotFoundError:
+        raise UserError(f"{directory}: no such folder") from None
+    except NotADirectoryError:
+        raise UserError(f"{directory}: not a folder") from None
+    except OSError as exc:
+        raise UserError(f"{directory}: cannot be read: {exc.strerror or exc}") from None
+    files = []
+    for entry in entries:
+        path = directory / entry.name
+        if not entry.name.endswith(".ttl"):
+            raise UserError(f"{path}: not a Turtle file (*.ttl); {directory.name}/ holds only Turtle files")
+        check_regular_file(path)
+        files.append(path)
+    return files
 
 
 @dataclass
@@ -125,6 +183,7 @@ class Project:
     shapes: Graph
     named: dict[URIRef, list[Triple]]  # one named graph per source file (and the query catalogue)
     files: list[Path] = field(default_factory=list)
+    lexical_problems: list[LexicalProblem] = field(default_factory=list)  # invalid typed literals of the facts
 
     @cached_property
     def store(self):
@@ -152,12 +211,13 @@ def load_project(data_files: list[Path] | None = None, with_shapes: bool = True)
         data_files = turtle_files(config.DATA_DIR)
     named: dict[URIRef, list[Triple]] = {}
     union, ontology = _bound(Graph()), _bound(Graph())
+    problems: list[LexicalProblem] = []
     for f in onto_files:
-        triples = read_turtle(f)
+        triples = read_turtle(f, problems)
         named[graph_iri(f)] = triples
         ontology.addN((s, p, o, ontology) for s, p, o in triples)
     for f in data_files:
-        named[graph_iri(f)] = read_turtle(f)
+        named[graph_iri(f)] = read_turtle(f, problems)
     for triples in named.values():
         union.addN((s, p, o, union) for s, p, o in triples)
     if use_project_data:
@@ -170,4 +230,4 @@ def load_project(data_files: list[Path] | None = None, with_shapes: bool = True)
     if with_shapes:
         for f in turtle_files(config.SHAPES_DIR):
             parse_turtle(f, into=shapes)
-    return Project(union, ontology, shapes, named, onto_files + list(data_files))
+    return Project(union, ontology, shapes, named, onto_files + list(data_files), problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import socket
 import threading
 import urllib.error
@@ -15,7 +16,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
-from . import config
+from . import config, guard
 from .errors import UserError
 
 FORMATS = ("table", "csv", "json")
@@ -32,28 +33,88 @@ class Answer:
     graph: Graph | None = None
 
 
-def read_query(path: Path) -> str:
+# rdflib would fetch the IRIs of FROM / FROM NAMED from the web; the guard
+# refuses them on the embedded graph, and this keeps rdflib from loading anything.
+import rdflib.plugins.sparql as _rdflib_sparql
+
+_rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+
+EMBEDDED_LIMITS = guard.Limits(allow_dataset_clause=False)
+
+
+def read_query(path: Path, limits: guard.Limits = EMBEDDED_LIMITS) -> str:
+    """The text of a query file, checked by the guard and parsed; UserError names the file."""
+    from .load import check_regular_file
+
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
-    text = path.read_text(encoding="utf-8")
+    check_regular_file(path, what="query file")
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise UserError(f"{path}: the query is larger than {limits.max_bytes} bytes")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    check_query(text, str(path), limits)
+    return text
+
+
+def check_query(text: str, source: str, limits: guard.Limits = EMBEDDED_LIMITS) -> None:
+    """Guard first (size, nesting, SERVICE, FROM), then rdflib's parser."""
+    try:
+        guard.check(text, limits)
+    except guard.Refused as exc:
+        raise UserError(f"{source}: refused: {exc}") from None
     try:
         with _PARSER_LOCK:
             prepareQuery(text)
+    except RecursionError:
+        raise UserError(f"{source}: malformed SPARQL query: nested too deeply") from None
     except Exception as exc:
-        raise UserError(f"{path}: malformed SPARQL query: {_one_line(exc)}") from None
-    return text
+        raise UserError(f"{source}: malformed SPARQL query: {_one_line(exc)}") from None
+
+
+def check_url(url: str) -> str:
+    """An absolute http(s) URL with a host, or UserError saying what is wrong."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # raises on a bad port
+    except ValueError as exc:
+        raise UserError(f"{url!r} is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https"):
+        raise UserError(f"{url!r} is not an http(s) URL")
+    if not parts.hostname:
+        raise UserError(f"{url!r} has no host")
+    if any(c.isspace() for c in url):
+        raise UserError(f"{url!r} contains white space")
+    return url
 
 
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-def run_local(graph: Graph, text: str, source: str = "query") -> Answer:
+def run_local(graph: Graph, text: str, source: str = "query", limits: guard.Limits = EMBEDDED_LIMITS) -> Answer:
     try:
-        res = graph.query(text)
-    except Exception as exc:
+        guard.check(text, limits)
+    except guard.Refused as exc:
+        raise UserError(f"{source}: refused: {exc}") from None
+    try:
+        return _run_local(graph, text)
+    except UserError:
+        raise
+    except RecursionError:
+        raise UserError(f"{source}: query failed: nested too deeply") from None
+    except Exception as exc:  # rdflib evaluates lazily: errors come while reading results
         raise UserError(f"{source}: query failed: {_one_line(exc)}") from None
+
+
+def _run_local(graph: Graph, text: str) -> Answer:
+    res = graph.query(text)
     if res.type == "ASK":
         return Answer("ASK", [], [], boolean=bool(res.askAnswer))
     if res.type in ("CONSTRUCT", "DESCRIBE"):
@@ -77,14 +138,20 @@ def run_endpoint(url: str, text: str, source: str = "query", timeout: float = 30
     from SPARQLWrapper import ASK, CONSTRUCT, JSON, SELECT, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    kind = _query_kind(text)
+    check_url(url)
+    try:
+        kind = _query_kind(text)
+    except RecursionError:
+        raise UserError(f"{source}: malformed SPARQL query: nested too deeply") from None
+    except Exception as exc:
+        raise UserError(f"{source}: malformed SPARQL query: {_one_line(exc)}") from None
     client = SPARQLWrapper(url)
     client.setQuery(text)
     # SPARQLWrapper guesses the kind from the raw text, comments included;
     # the parsed kind is the right one.
     client.queryType = {"SELECT": SELECT, "ASK": ASK, "CONSTRUCT": CONSTRUCT}[kind]
     client.setMethod("POST")
-    client.setTimeout(int(timeout))
+    client.setTimeout(max(1, math.ceil(timeout)))
     client.setReturnFormat(TURTLE if kind == "CONSTRUCT" else JSON)
     try:
         raw = client.query()

@@ -102,6 +102,7 @@ def validate_project(project: Project, run_checks: bool = True) -> Result:
                     severity=report.value(r, SH.resultSeverity) or SH.Violation,
                 )
             )
+    result.findings.extend(lexical_findings(project))
     if run_checks:
         result.findings.extend(run_integrity_checks(project.store))
     result.findings.sort(key=_finding_key)
@@ -132,6 +133,32 @@ def _finding_key(f: Finding):
     shape = str(f.shape) if isinstance(f.shape, URIRef) else ""
     messages = " ".join(sorted(str(m) for m in f.messages))
     return (str(f.focus), str(f.path or ""), f.check or "", str(f.component or ""), str(f.value or ""), shape, messages)
+
+
+# --- lexical forms ----------------------------------------------------------
+
+LEXICAL_CHECK = "lexical-forms"
+
+
+def lexical_findings(project: Project) -> list[Finding]:
+    """A finding per typed literal whose lexical form, as written, is invalid."""
+    out = []
+    for _path, subject, predicate, literal, (en, de) in project.lexical_problems:
+        out.append(
+            Finding(
+                focus=subject,
+                path=predicate,
+                value=literal,
+                messages=(
+                    Literal(f"The value as written is {en}.", lang="en"),
+                    Literal(f"Der Wert ist so, wie er geschrieben steht, {de}.", lang="de"),
+                ),
+                shape=None,
+                component=SH.DatatypeConstraintComponent,
+                check=LEXICAL_CHECK,
+            )
+        )
+    return out
 
 
 # --- integrity checks -------------------------------------------------------
@@ -197,6 +224,7 @@ _TEXT = {
         "constraint": "constraint",
         "check": "integrity check",
         "nomsg": "(no message)",
+        "lexical": "lexical form of a typed literal (XSD)",
     },
     "de": {
         "ok": "Gültig: {triples} Tripel gegen {shapes} Shapes und {checks} Integritätsprüfungen geprüft.",
@@ -211,6 +239,7 @@ _TEXT = {
         "constraint": "Bedingung",
         "check": "Integritätsprüfung",
         "nomsg": "(keine Meldung)",
+        "lexical": "Schreibweise eines typisierten Literals (XSD)",
     },
 }
 
@@ -286,7 +315,9 @@ def report_text(result: Result, project: Project, lang: str = "en", where: dict 
             out.append(line)
             if f.value is not None:
                 out.append(f"      {t['value']}: {_short(data, f.value)}")
-            if f.check:
+            if f.check == LEXICAL_CHECK:
+                out.append(f"      {t['check']}: {t['lexical']}")
+            elif f.check:
                 out.append(f"      {t['check']}: queries/checks/{f.check}.rq")
             elif f.shape is not None:
                 shape = _short(names, f.shape) if isinstance(f.shape, URIRef) else _shape_owner(names, f.shape)
