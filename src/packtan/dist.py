@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answers, config, describe, dumps
+from . import answers, config, describe, dumps, plainjson
 from .load import Project, load_project, turtle_files
 from .validate import Result, report_graph, report_text, validate_project
 
@@ -116,6 +116,7 @@ def _concatenate(files: list[Path]) -> str:
 # (for outputs that describe other files: sizes, checksums, links).
 OUTPUTS = (
     dumps.render,
+    plainjson.render,
     render_reports,
     describe.render,
     answers.render,
