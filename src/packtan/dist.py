@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answers, config, describe, dumps, plainjson
+from . import answers, config, describe, dumps, plainjson, tables
 from .load import Project, load_project, turtle_files
 from .validate import Result, report_graph, report_text, validate_project
 
@@ -117,6 +117,7 @@ def _concatenate(files: list[Path]) -> str:
 OUTPUTS = (
     dumps.render,
     plainjson.render,
+    tables.render,
     render_reports,
     describe.render,
     answers.render,
