@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from rdflib import RDFS, XSD, Literal, URIRef
 
-from . import catalogue, config, plainjson
+from . import catalogue, plainjson
 
 SEPARATOR = " | "
 CSVW = "http://www.w3.org/ns/csvw"
@@ -203,7 +203,12 @@ def query_table(project, cq) -> tuple[str, dict]:
                 types.add(_DATATYPES.get(str(v.datatype or XSD.string), "string"))
             else:
                 types.add("string")
-        datatype = types.pop() if len(types) == 1 else "string"
+        if len(types) == 1:
+            datatype = types.pop()
+        elif types == {"integer", "decimal"}:  # an integer is a decimal
+            datatype = "decimal"
+        else:
+            datatype = "string"
         de = german[i] if i < len(german) and german[i] else var
         columns.append({"name": var, "titles": _titles(de, var.replace("_", " ")), "datatype": datatype})
         header.append(var)
