@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: all setup build validate test bench clean
+.PHONY: all setup build validate test bench release clean
 
 all: build
 
@@ -19,6 +19,9 @@ setup: $(VENV)/.installed
 
 build: setup
 	$(BIN)/python build.py build
+
+release: build
+	$(BIN)/python build.py release
 
 validate: setup
 	$(BIN)/python build.py validate

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-PROJECT_PARTS = ("build.py", "src", "ontology", "data", "shapes", "queries", "sources")
+PROJECT_PARTS = ("build.py", "src", "ontology", "data", "shapes", "queries", "sources", "VERSION", "CHANGELOG.md")
 
 
 def run(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

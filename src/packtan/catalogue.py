@@ -120,4 +120,4 @@ def _describe(g: Graph, cq: CatalogueQuery, label_de: str, label_en: str) -> Non
         g.add((cq.iri, DCTERMS.description, Literal(cq.meta["summary"], lang="en")))
     g.add((cq.iri, SCHEMA.programmingLanguage, Literal("SPARQL 1.1")))
     g.add((cq.iri, SCHEMA.text, Literal(cq.text)))
-    g.add((cq.iri, SCHEMA.url, URIRef(config.BASE + "dist/queries/" + cq.path.name)))
+    g.add((cq.iri, SCHEMA.url, URIRef(config.DOWNLOAD_BASE + "queries/" + cq.path.name)))

@@ -82,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("--graph", default=DEFAULT_GRAPH, metavar="IRI", help=f"named graph to replace (default: {DEFAULT_GRAPH})")
     u.add_argument("--dist", type=Path, default=config.DIST_DIR, help="the build to push (built first when missing)")
     u.add_argument("--timeout", type=_positive, default=60.0, metavar="S", help="deadline in seconds for the whole push and read-back (default: 60)")
+
+    r = sub.add_parser("release", help="write dist/ as a deterministic archive packt-an-<version>.tar.gz")
+    r.add_argument("--dist", type=Path, default=config.DIST_DIR, help="the build to archive (built first when missing)")
+    r.add_argument("--out", type=Path, default=config.ROOT, help="folder for the archive (default: next to dist/)")
     return p
 
 
@@ -298,6 +302,21 @@ def cmd_publish(args, started) -> int:
     return 0
 
 
+def cmd_release(args, started) -> int:
+    from .dist import write_bytes
+    from .release import archive, archive_name
+
+    if not args.out.is_dir():
+        raise UserError(f"{args.out}: no such folder")
+    _ensure_built(args.dist)
+    if not (args.dist / "catalog.ttl").is_file():
+        raise UserError(f"{args.dist}: not a complete build (no catalog.ttl); run `build.py build --out {args.dist}`")
+    data = archive(args.dist)
+    target = write_bytes(args.out, archive_name(), data)
+    print(f"wrote {target} ({len(data)} bytes) ({_elapsed(started)})", file=sys.stderr)
+    return 0
+
+
 _COMMANDS = {
     "build": cmd_build,
     "answers": cmd_answers,
@@ -305,4 +324,5 @@ _COMMANDS = {
     "query": cmd_query,
     "serve": cmd_serve,
     "publish": cmd_publish,
+    "release": cmd_release,
 }

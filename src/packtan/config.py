@@ -20,6 +20,13 @@ BASE = "https://w3id.org/packt-an/"  # the IRIs of the graph; never changes with
 # Where the site, the dumps and the endpoint are hosted (every published URL
 # that is not an IRI of the graph). Default: the w3id base, which redirects there.
 PUBLIC_BASE = os.environ.get("PACKTAN_PUBLIC_BASE", BASE).rstrip("/") + "/"
+# The one version of the graph, its vocabulary, its catalogue entry and its
+# release archive: the file VERSION (its release dates are in CHANGELOG.md).
+VERSION = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
+DOWNLOAD_BASE = PUBLIC_BASE + "dist/"  # where the files of dist/ are published
+ENDPOINT_URL = PUBLIC_BASE + "sparql"  # where the SPARQL endpoint (build.py serve's /query) is published
+# The data provider's ID at GovData (http://dcat-ap.de/def/contributors/…), given on registration there.
+CONTRIBUTOR_ID = os.environ.get("PACKTAN_CONTRIBUTOR_ID", "http://dcat-ap.de/def/contributors/packtAnDatenprojekt")
 PA = Namespace(BASE + "vocab#")
 PASH = Namespace(BASE + "shapes#")
 ID = Namespace(BASE + "id/")

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answers, config, describe, dumps
+from . import answers, config, describe, dumps, plainjson, tables
 from .errors import UserError
 from .load import Project, load_project, turtle_files
 from .validate import Result, report_graph, report_text, validate_project
@@ -442,6 +442,25 @@ def write_files(out_dir: Path, files: dict[str, str], wait: float = LOCK_WAIT) -
                     os.unlink(tmp)
 
 
+def write_bytes(out_dir: Path, name: str, content: bytes) -> Path:
+    """Write one file atomically (a temporary file, then rename)."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        from .errors import UserError
+
+        raise UserError(f"{out_dir}: no such folder")
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=out_dir)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out_dir / name)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out_dir / name
+
+
 def render_reports(project: Project, result: Result, files=None) -> dict[str, str]:
     where = project.defined_in
     return {
@@ -470,6 +489,8 @@ def _concatenate(files: list[Path]) -> str:
 # (for outputs that describe other files: sizes, checksums, links).
 OUTPUTS = (
     dumps.render,
+    plainjson.render,
+    tables.render,
     render_reports,
     describe.render,
     answers.render,

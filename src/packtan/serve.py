@@ -297,7 +297,7 @@ class _Reply(Exception):
 
 
 _PASS_HEADERS = ("content-type", "content-location", "location", "vary", "etag", "last-modified")
-_READ_PATHS = ("/query", "/store")
+_READ_PATHS = ("/query", "/sparql", "/store")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -334,6 +334,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             url = urllib.parse.urlsplit(self.path)
             path = url.path
+            if path == "/sparql":  # the published endpoint URL (config.ENDPOINT_URL) is an alias of /query
+                path = "/query"
             if path in ("/query", "/update", "/store"):
                 if method == "OPTIONS":
                     return self._preflight(path)
