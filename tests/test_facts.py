@@ -12,7 +12,6 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
 from packtan.config import ID, PA
-from packtan.load import load_project
 
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -21,8 +20,8 @@ AG = Namespace(str(ID) + "org/")
 
 
 @pytest.fixture(scope="module")
-def g():
-    return load_project(with_shapes=False).union
+def g(project):
+    return project.union
 
 
 def instances(g, cls):

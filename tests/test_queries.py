@@ -16,7 +16,6 @@ import pytest
 from conftest import ROOT
 from packtan.catalogue import analysis_queries, load_catalogue, question_queries
 from packtan.config import PA
-from packtan.load import load_project
 from packtan.query import render, run_local
 
 EXPECTED = ROOT / "tests" / "expected"
@@ -24,8 +23,8 @@ CATALOGUE = [q for q in load_catalogue() if q.slug.startswith(("q", "analysis-")
 
 
 @pytest.fixture(scope="module")
-def graph():
-    return load_project(with_shapes=False).union
+def graph(project):
+    return project.union
 
 
 def test_every_question_has_a_query(graph):
