@@ -39,8 +39,15 @@ def _parser() -> argparse.ArgumentParser:
         help="readable text, a SHACL report in Turtle, or one tab-separated line per finding (focus, shape, constraint, path)",
     )
 
-    q = sub.add_parser("query", help="run a SPARQL query on the graph or on an endpoint")
-    q.add_argument("query", type=Path, metavar="FILE.rq")
+    q = sub.add_parser(
+        "query",
+        help="run a SPARQL query on the graph or on an endpoint",
+        description="Run a SPARQL query from FILE.rq, from standard input (-) or from --text; "
+        "the project's prefixes (--prefixes lists them) need no PREFIX lines.",
+    )
+    q.add_argument("query", nargs="?", metavar="FILE.rq", help="a query file, or - to read the query from standard input")
+    q.add_argument("--text", "-t", metavar="SPARQL", help="the query itself, instead of a file")
+    q.add_argument("--prefixes", action="store_true", help="list the predeclared prefixes and stop")
     q.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 endpoint instead of the embedded graph")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an endpoint (default: 30)")
@@ -122,18 +129,38 @@ def cmd_validate(args, started) -> int:
     return 0 if result.conforms else 1
 
 
-def cmd_query(args, started) -> int:
-    from .query import read_query, render, run_endpoint, run_local
+def _query_text(args) -> tuple[str, str]:
+    """(text, source) of the query: FILE.rq, standard input (-) or --text."""
+    from .query import prepare_query, read_query
 
-    text = read_query(args.query)
+    if (args.query is None) == (args.text is None):
+        raise UserError("build.py query: give exactly one of FILE.rq, - (standard input) or --text SPARQL")
+    if args.text is not None:
+        return prepare_query(args.text, "--text"), "--text"
+    if args.query == "-":
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError as exc:
+            raise UserError(f"standard input: not UTF-8 text ({exc.reason})") from None
+        return prepare_query(text, "standard input"), "standard input"
+    return read_query(Path(args.query)), args.query
+
+
+def cmd_query(args, started) -> int:
+    from .query import prefix_lines, render, run_endpoint, run_local
+
+    if args.prefixes:
+        sys.stdout.write("".join(line + "\n" for line in prefix_lines()))
+        return 0
+    text, source = _query_text(args)
     if args.endpoint:
-        answer = run_endpoint(args.endpoint, text, str(args.query), args.timeout)
+        answer = run_endpoint(args.endpoint, text, source, args.timeout)
         where = args.endpoint
     else:
         from .load import load_project
 
         project = load_project(with_shapes=False)
-        answer = run_local(project.union, text, str(args.query))
+        answer = run_local(project.union, text, source)
         where = "embedded graph"
     sys.stdout.write(render(answer, args.format))
     n = len(answer.rows) if answer.kind == "SELECT" else (len(answer.graph) if answer.graph is not None else 1)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import re
 import socket
 import threading
 import urllib.error
@@ -12,8 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
 
 from . import config
 from .errors import UserError
@@ -33,16 +33,42 @@ class Answer:
 
 
 def read_query(path: Path) -> str:
+    """The text of a .rq file, with the project's prefixes predeclared, checked to parse."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    return prepare_query(text, str(path))
+
+
+def prepare_query(text: str, source: str = "query") -> str:
+    """`text` with the project's prefixes predeclared (as a SPARQL editor does),
+    checked to parse; UserError naming `source` when it does not."""
+    text = with_prefixes(text)
     try:
         with _PARSER_LOCK:
             prepareQuery(text)
     except Exception as exc:
-        raise UserError(f"{path}: malformed SPARQL query: {_one_line(exc)}") from None
+        raise UserError(f"{source}: malformed SPARQL query: {_one_line(exc)}") from None
     return text
+
+
+_DECLARED = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.I | re.M)
+
+
+def prefix_lines() -> list[str]:
+    """The project's prefixes as SPARQL PREFIX declarations, sorted."""
+    return [f"PREFIX {name}: <{ns}>" for name, ns in sorted(config.PREFIXES.items())]
+
+
+def with_prefixes(text: str) -> str:
+    """`text` after PREFIX lines for every project prefix it does not declare itself."""
+    own = {m.group(1) or "" for m in _DECLARED.finditer(text)}
+    lines = [line for (name, _ns), line in zip(sorted(config.PREFIXES.items()), prefix_lines()) if name not in own]
+    return "\n".join(lines) + "\n" + text if lines else text
 
 
 def _one_line(exc: Exception) -> str:
@@ -156,10 +182,25 @@ def compact(term) -> str:
     return "" if term is None else f"_:{term}"
 
 
+def as_result(answer: Answer) -> Result:
+    """An Answer as an rdflib query Result, for rdflib's result serialisers."""
+    res = Result(answer.kind if answer.kind != "CONSTRUCT" else "CONSTRUCT")
+    if answer.kind == "ASK":
+        res.askAnswer = bool(answer.boolean)
+    elif answer.kind == "CONSTRUCT":
+        res.graph = answer.graph
+    else:
+        res.vars = [Variable(v) for v in answer.vars]
+        res.bindings = [{Variable(k): v for k, v in row.items()} for row in answer.rows]
+    return res
+
+
 def render(answer: Answer, fmt: str) -> str:
+    """table (prettytable), csv or json (rdflib's SPARQL result serialisers);
+    CONSTRUCT as Turtle, or JSON-LD with json."""
     if answer.kind == "ASK":
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": answer.boolean}) + "\n"
+            return as_result(answer).serialize(format="json").decode("utf-8") + "\n"
         return ("true" if answer.boolean else "false") + "\n"
     if answer.kind == "CONSTRUCT":
         g = answer.graph
@@ -168,39 +209,14 @@ def render(answer: Answer, fmt: str) -> str:
         if fmt == "json":
             return g.serialize(format="json-ld", indent=2)
         return g.serialize(format="turtle")
-    if fmt == "json":
-        return json.dumps(_sparql_json(answer), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(answer.vars)
-        for row in answer.rows:
-            w.writerow([str(row.get(v, "")) for v in answer.vars])
-        return buf.getvalue()
-    cells = [[compact(row.get(v)) for v in answer.vars] for row in answer.rows]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(answer.vars)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(answer.vars, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in cells:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    if fmt in ("json", "csv"):
+        return as_result(answer).serialize(format=fmt).decode("utf-8") + ("\n" if fmt == "json" else "")
+    from prettytable import PrettyTable, TableStyle
 
-
-def _sparql_json(answer: Answer) -> dict:
-    def enc(t):
-        if isinstance(t, URIRef):
-            return {"type": "uri", "value": str(t)}
-        if isinstance(t, BNode):
-            return {"type": "bnode", "value": str(t)}
-        d = {"type": "literal", "value": str(t)}
-        if t.language:
-            d["xml:lang"] = t.language
-        elif t.datatype:
-            d["datatype"] = str(t.datatype)
-        return d
-
-    return {
-        "head": {"vars": answer.vars},
-        "results": {"bindings": [{k: enc(v) for k, v in row.items()} for row in answer.rows]},
-    }
+    table = PrettyTable(answer.vars)
+    table.set_style(TableStyle.MARKDOWN)
+    table.align = "l"
+    for row in answer.rows:
+        table.add_row([compact(row.get(v)) for v in answer.vars])
+    n = len(answer.rows)
+    return table.get_string() + f"\n({n} row{'s' if n != 1 else ''})\n"
