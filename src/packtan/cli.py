@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("answers", help="regenerate the government's answer from the graph (Markdown and HTML in dist/)")
     a.add_argument("--out", type=Path, default=config.DIST_DIR, help="output folder (default: dist/)")
 
+    c = sub.add_parser("class-map", help="regenerate docs/class-map.md, the table of how the classes link, from the shapes")
+    c.add_argument("--out", type=Path, default=config.ROOT / "docs" / "class-map.md", help="file to write (default: docs/class-map.md)")
+
     s = sub.add_parser("serve", help="serve the built graph through a real SPARQL 1.1 endpoint (Oxigraph)")
     s.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
@@ -180,6 +183,19 @@ def cmd_answers(args, started) -> int:
     return 0
 
 
+def cmd_class_map(args, started) -> int:
+    from .classmap import markdown, rows
+    from .load import load_project
+
+    text = markdown(rows(load_project()))
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{args.out}: cannot be written: {exc.strerror}") from None
+    print(f"wrote {args.out} ({_elapsed(started)})", file=sys.stderr)
+    return 0
+
+
 def _ensure_built(dist: Path) -> None:
     if (dist / "packt-an.trig").is_file() and (dist / "packt-an.nt").is_file():
         return
@@ -241,6 +257,7 @@ def cmd_publish(args, started) -> int:
 _COMMANDS = {
     "build": cmd_build,
     "answers": cmd_answers,
+    "class-map": cmd_class_map,
     "validate": cmd_validate,
     "query": cmd_query,
     "serve": cmd_serve,
