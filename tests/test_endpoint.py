@@ -171,7 +171,7 @@ def _canonical_numbers(g: Graph) -> Graph:
 def _term_key(t):
     """Engines may write the same number differently ("5355.00", "5355"): compare values."""
     if isinstance(t, Literal) and t.datatype in NUMERIC:
-        return ("number", str(t.datatype), str(Decimal(str(t))))
+        return ("number", str(t.datatype), Decimal(str(t)).normalize())
     return ("term", t.n3())
 
 

@@ -9,7 +9,11 @@ and gets, in the named graph `graph:derived/selectors`,
   the quote, `oa:prefix`/`oa:suffix` up to 32 characters before and after it,
   read as `provenance.reading_text` does) and an `oa:TextPositionSelector`
   (`sel:<passage>-position`: `oa:start`, `oa:end`, character offsets — Unicode
-  code points from 0, end exclusive — into the file's text as it is).
+  code points from 0, end exclusive — into the file's text as it is). The
+  offsets are `xsd:integer`, not the `xsd:nonNegativeInteger` of the Web
+  Annotation vocabulary: Oxigraph 0.5 stores every derived integer type as
+  `xsd:integer`, so the endpoint would answer with another datatype than the
+  dumps.
 
 A quote that stands more than once in the source needs the hand-given
 `pa:occurrence N` (the N-th from the start) on its passage; a passage whose
@@ -89,8 +93,8 @@ def selector_triples(graph) -> list[tuple]:
             (p, RDF.type, OA.TextPositionSelector),
             (p, RDFS.label, Literal(f"Positions-Selektor: {labels['de']}", lang="de")),
             (p, RDFS.label, Literal(f"Position selector: {labels['en']}", lang="en")),
-            (p, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)),
-            (p, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)),
+            (p, OA.start, Literal(start, datatype=XSD.integer)),
+            (p, OA.end, Literal(end, datatype=XSD.integer)),
         ]
     if out:
         out += source_description(graph)
