@@ -48,3 +48,19 @@ def built(tmp_path_factory) -> Path:
     res = run("build", "--out", str(out))
     assert res.returncode == 0, res.stdout + res.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def vocabulary():
+    """The ontology and the shapes, parsed once for the whole run (never changed)."""
+    from packtan.load import load_vocabulary
+
+    return load_vocabulary()
+
+
+@pytest.fixture(scope="session")
+def project(vocabulary):
+    """The project as `build` loads it, parsed once for the whole run (never changed)."""
+    from packtan.load import load_project
+
+    return load_project(vocabulary=vocabulary)

@@ -77,5 +77,5 @@ def test_answers_page_in_a_real_browser(page_url, tmp_path):
         block = dom.split(f'id="frage-{number}">', 1)[1].split("</section>", 1)[0]
         assert "<table>" in block and "<tbody><tr>" in block.replace("\n", ""), f"question {number} has no answer rows"
     # the printed figures come through as the document prints them
-    assert "538 967,95" in dom
+    assert "538 967,95 €" in dom
     assert "16. März 2016" in dom

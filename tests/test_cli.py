@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 import socket
+import subprocess
+import sys
 
-from conftest import copy_project, run
+from conftest import ROOT, copy_project, run
 
 EXPECTED_DUMPS = {
     "packt-an.ttl",
@@ -180,3 +182,30 @@ def test_failed_build_leaves_previous_dist_intact(tmp_path):
     assert "left unchanged" in res.stderr
     assert _tree(proj / "dist") == before
     assert not [p for p in proj.iterdir() if p.name.startswith(".dist-")]
+
+
+def test_query_from_text_or_stdin_with_predeclared_prefixes():
+    # the 2016 budget of question 7: "im Jahr 2016 über den Landeshaushalt mit 1 Million Euro finanziert"
+    text = "SELECT ?v WHERE { ?b a pa:Budget ; schema:value ?v ; pa:fiscalPeriod fy:2016 }"
+    js = json.loads(run("query", "--text", text, "--format", "json").stdout)
+    value = js["results"]["bindings"][0]["v"]
+    assert value["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
+    assert float(value["value"]) == 1000000
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "query", "-", "--format", "csv"],
+        input=text, capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[0] == "v" and float(res.stdout.splitlines()[1]) == 1000000
+
+
+def test_query_prefixes_are_listed_and_a_query_source_is_required():
+    res = run("query", "--prefixes")
+    assert res.returncode == 0
+    lines = res.stdout.splitlines()
+    assert "PREFIX pa: <https://w3id.org/packt-an/vocab#>" in lines
+    assert "PREFIX psg: <https://w3id.org/packt-an/id/doc/17-7349/passage/>" in lines
+    assert lines == sorted(lines)
+    for args in ((), ("queries/q07-finanzierung.rq", "--text", "ASK {}")):
+        res = run("query", *args)
+        assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr

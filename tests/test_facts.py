@@ -12,7 +12,6 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
 from packtan.config import ID, PA
-from packtan.load import load_project
 
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -21,8 +20,8 @@ AG = Namespace(str(ID) + "org/")
 
 
 @pytest.fixture(scope="module")
-def g():
-    return load_project(with_shapes=False).union
+def g(project):
+    return project.union
 
 
 def instances(g, cls):
@@ -309,3 +308,88 @@ def test_q10_other_costs(g):
     consultancy = [value(g, e) for e in g.subjects(PA.costCategory, PA.consultancy)]
     catering = [value(g, e) for e in g.subjects(PA.costCategory, PA.catering)]
     assert consultancy == [german("16 268,20")] and catering == [german("598,14")]
+
+
+# --- the audit's findings, each against its passage ---------------------------
+
+DCT = Namespace("http://purl.org/dc/terms/")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+MS = Namespace(str(ID) + "measure/")
+PROP = Namespace(str(ID) + "proposal/")
+PL = Namespace(str(ID) + "place/")
+FIG = Namespace(str(ID) + "doc/17-7349/figure/")
+PSG = Namespace(str(ID) + "doc/17-7349/passage/")
+
+
+def test_only_the_special_prize_was_the_alliances(g):
+    # Q3: "… Integrationspreis 2016 zum siebten Mal vergeben. … Das Bündnis stiftete einen Sonderpreis."
+    prize, special = EV["2016-11-16-integrationspreis"], EV["2016-11-16-sonderpreis-buendnis"]
+    assert g.value(prize, PA.allianceEvent) == Literal(False)
+    assert g.value(special, PA.allianceEvent) == Literal(True)
+    assert (special, SCHEMA.superEvent, prize) in g and (prize, SCHEMA.subEvent, special) in g
+    assert g.value(special, SCHEMA.funder) == AG["niedersachsen-packt-an"]
+
+
+def test_comprehensive_skills_assessment_is_an_aim(g):
+    # Q5 Werkstatt Arbeit III: "All diese Personen sollten … eine Kompetenzerfassung … durchlaufen."
+    assert g.value(MS["flaechendeckende-kompetenzerfassung"], PA.measureKind) == PA.aim
+
+
+def test_ekd_study_published_in_september_2016_covering_nov_2015_to_aug_2016(g):
+    # Q2: "Im September 2016 … vorgelegt … zwischen November 2015 und August 2016, September 2016"
+    study = ID["doc/ekd-fluechtlingsstudie-2016"]
+    assert g.value(study, DCT.issued) == Literal("2016-09", datatype=XSD.gYearMonth)
+    assert str(g.value(study, SCHEMA.temporalCoverage)) == "2015-11/2016-08"
+    assert g.value(study, SCHEMA.startDate) is None and g.value(study, SCHEMA.endDate) is None
+
+
+def test_sites_are_counted_as_sites(g):
+    # Q5: "An den fünf zentralen Standorten der Landesaufnahmebehörde Niedersachsen …"
+    fig = FIG["landesaufnahmebehoerde-zentrale-standorte"]
+    assert g.value(fig, PA.quantityKind) == PA.sites and g.value(fig, SCHEMA.value) == Literal(5)
+
+
+def test_landtag_has_only_names_the_document_prints(g):
+    labels = {str(x) for x in g.objects(AG["landtag-niedersachsen"], SKOS.altLabel)}
+    assert "Niedersächsischer Landtag" not in labels
+
+
+def test_takes_up_only_where_heading_or_wording_says_so(g):
+    assert (MS["deutsch-als-fremdsprache-lehrkraefte"], PA.takesUp, PROP["sprache-qualifizierung-kuenftiger-lehrkraefte"]) not in g
+    assert (MS["rechtssicherheit-geduldete-ausbildung"], PA.takesUp, PROP["arbeit-ausbildungsabbrueche-vermeiden"]) not in g
+    # the heading-level link stays: "Rechtssicherheit für Geduldete in Ausbildung"
+    assert (MS["rechtssicherheit-geduldete-ausbildung"], PA.takesUp, PROP["arbeit-rechtssicherheit-geduldete-ausbildung"]) in g
+
+
+def test_the_ministry_organised_the_stand_not_the_presentation(g):
+    # Q3: "präsentierte sich das Bündnis auf dem vom Innenministerium organisierten Stand auf der Ländermeile"
+    ev = EV["2016-10-03-tag-der-deutschen-einheit"]
+    assert g.value(ev, SCHEMA.organizer) is None
+    stand = g.value(ev, SCHEMA.location)
+    assert g.value(stand, PA.operator) == AG["innenministerium"]
+    assert g.value(stand, SCHEMA.containedInPlace) == PL["laendermeile-dresden"]
+
+
+def test_issue_note_is_part_of_the_paper_not_of_answer_10(g):
+    assert g.value(PSG["q0-ausgegeben"], DCT.isPartOf) == ID["doc/17-7349"]
+
+
+def test_misspellings_stay_as_printed_and_the_usual_spelling_is_found(g):
+    # Q6: "in Bad Zwischenhahn"; Q1: "Ämter für regionale Landesentwicklung (Arl)"
+    for s, printed, usual in (
+        (PL["bad-zwischenhahn"], "Bad Zwischenhahn", "Bad Zwischenahn"),
+        (AG["aemter-regionale-landesentwicklung"], "Arl", "ArL"),
+    ):
+        names = {str(x) for p in (RDFS.label, SKOS.altLabel) for x in g.objects(s, p)}
+        assert printed in names
+        assert g.value(s, PA.misspeltAsPrinted) == Literal(True)
+        assert Literal(usual, lang="de") in set(g.objects(s, SKOS.hiddenLabel))
+
+
+def test_facts_once_only_in_comments_are_typed(g):
+    # Q5 Wegweiserkurse: "aus den zwei Modulen „Erstorientierung Leben in Deutschland“ und „Erstorientierung Deutsche Sprache“"
+    modules = {str(g.value(m, SCHEMA.name)) for m in g.objects(MS["wegweiserkurse"], DCT.hasPart)}
+    assert modules == {"Erstorientierung Leben in Deutschland", "Erstorientierung Deutsche Sprache"}
+    # Q5 Integrationsgesetz: "die Berufsausbildungsbeihilfe und das Ausbildungsgeld zum Teil erstmalig geöffnet"
+    opened = {str(g.value(m, SCHEMA.name)) for m in g.objects(MS["oeffnung-berufsvorbereitung-ba"], DCT.references)}
+    assert opened == {"Berufsausbildungsbeihilfe", "Ausbildungsgeld"}

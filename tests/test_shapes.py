@@ -24,11 +24,6 @@ CHECK_FIXTURES = ROOT / "tests" / "checks"
 FIXTURES = sorted(SHAPE_FIXTURES.glob("*/*.ttl")) + sorted(CHECK_FIXTURES.glob("*/*.ttl"))
 
 
-@pytest.fixture(scope="module")
-def project():
-    return load_project()
-
-
 def _node_shapes(shapes: Graph) -> dict[str, URIRef]:
     return {
         str(s)[len(str(config.PASH)):]: s
@@ -94,8 +89,8 @@ def test_fixture_folders_name_existing_shapes(project):
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.name}/{p.name}" for p in FIXTURES])
-def test_fixture(path: Path):
-    project = load_project([path])
+def test_fixture(path: Path, vocabulary):
+    project = load_project([path], vocabulary=vocabulary)
     result = validate_project(project)
     rows = ["\t".join(r) for r in finding_rows(result, project)]
     if path.name.startswith("valid-"):

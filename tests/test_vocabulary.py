@@ -6,14 +6,13 @@ import pytest
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, URIRef
 
 from packtan.config import PA
-from packtan.load import load_project
 
 VOCAB = URIRef("https://w3id.org/packt-an/vocab")
 
 
 @pytest.fixture(scope="module")
-def onto():
-    return load_project(with_shapes=False).ontology
+def onto(project):
+    return project.ontology
 
 
 def _langs(g, s, p):
@@ -44,9 +43,9 @@ def test_every_own_term_has_labels_comments_and_is_defined_by(onto):
     assert not problems, problems
 
 
-def test_every_own_term_used_in_the_data_is_defined():
-    g = load_project(with_shapes=False).union
-    onto = load_project(with_shapes=False).ontology
+def test_every_own_term_used_in_the_data_is_defined(project):
+    g = project.union
+    onto = project.ontology
     used = {p for p in g.predicates() if str(p).startswith(str(PA))}
     used |= {o for o in g.objects() if isinstance(o, URIRef) and str(o).startswith(str(PA))}
     undefined = sorted(u for u in used if (u, None, None) not in onto)

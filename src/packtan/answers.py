@@ -3,8 +3,10 @@
 Each question of the Drucksache, with its German wording, the answer rendered
 from the result of its query (a table, as the printed answer has where it has
 tables), the query itself, and the analyses the printed answer does not have.
-Numbers and dates are printed as the document prints them ("538 967,95",
-"16. März 2016").
+Numbers and dates are printed as the document prints them ("538 967,95 €",
+"16. März 2016"), chosen by each value's datatype; this is the only place
+where values are formatted — the queries return typed values. A query whose
+header says `# currency: EUR` has its xsd:decimal values printed as euros.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from .query import Answer, compact
 MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"]
 
 
+NUMERIC = (XSD.decimal, XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger)
+CURRENCY_SIGNS = {"EUR": "€"}
+
+
 def _group(digits: str) -> str:
     out = []
     while len(digits) > 3:
@@ -31,21 +37,27 @@ def _group(digits: str) -> str:
     return " ".join(out)
 
 
-def german_number(value) -> str:
+def german_number(value, places: int | None = None) -> str:
+    """1570 -> "1 570", 538967.95 -> "538 967,95"; `places` fixes the decimals (money: 2)."""
     d = Decimal(str(value))
     sign = "-" if d < 0 else ""
     d = abs(d)
-    if d == d.to_integral_value() and "." not in str(value):
-        return sign + _group(str(int(d)))
-    whole, _, frac = f"{d:.2f}".partition(".")
-    return f"{sign}{_group(whole)},{frac}"
+    if places is not None:
+        d = d.quantize(Decimal(1).scaleb(-places))
+    text = format(d, "f")
+    whole, _, frac = text.partition(".")
+    return sign + _group(whole) + ("," + frac if frac else "")
 
 
 def german_date(d: date) -> str:
     return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
 
 
-def cell(term, graph: Graph) -> str:
+def cell(term, graph: Graph, currency: str | None = None) -> str:
+    """A result term as the document prints it, chosen by its datatype: an IRI
+    by its German label, xsd:date "16. März 2016", xsd:gYearMonth "März 2016",
+    xsd:gYear "2016", integers "1 570", xsd:decimal "538 967,95" (with the
+    query's currency, "538 967,95 €"), xsd:boolean "ja"/"nein"."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -55,42 +67,37 @@ def cell(term, graph: Graph) -> str:
                 label = str(l)
         return label or compact(term)
     if isinstance(term, Literal):
-        if term.datatype == XSD.date:
-            try:
-                return german_date(term.toPython())
-            except Exception:
-                return str(term)
-        if term.datatype in (XSD.decimal, XSD.integer, XSD.int, XSD.long):
-            return german_number(term)
-        if term.datatype == XSD.boolean:
-            return "ja" if term.toPython() else "nein"
-        return str(term)
+        dt, text = term.datatype, str(term)
+        try:
+            if dt == XSD.date:
+                return german_date(date.fromisoformat(text))
+            if dt == XSD.gYearMonth:
+                year, month = text.split("-")[:2]
+                return f"{MONTHS[int(month) - 1]} {int(year)}"
+            if dt == XSD.gYear:
+                return str(int(text))
+            if dt == XSD.decimal and currency:
+                return german_number(text, 2) + " " + CURRENCY_SIGNS.get(currency, currency)
+            if dt in NUMERIC:
+                return german_number(text)
+            if dt == XSD.boolean:
+                return "ja" if text in ("true", "1") else "nein"
+        except (ValueError, ArithmeticError, IndexError):
+            return text
+        return text
     return str(term)
 
 
-def money_cell(term) -> str | None:
-    """A column named *_eur holds euros: print them as the document does."""
-    try:
-        return german_number(f"{Decimal(str(term)):.2f}") + " €"
-    except Exception:
-        return None
+def _is_number(term) -> bool:
+    return isinstance(term, Literal) and term.datatype in NUMERIC
 
 
-def _rows(answer: Answer, graph: Graph, cq: CatalogueQuery | None = None) -> tuple[list[str], list[list[str]]]:
+def _rows(answer: Answer, graph: Graph, cq: CatalogueQuery | None = None) -> tuple[list[str], list[list[tuple[str, bool]]]]:
+    """Column titles and, per row, (text, is a number) per cell."""
     if answer.kind == "ASK":
-        return ["Antwort"], [["ja" if answer.boolean else "nein"]]
-    rows = []
-    for row in answer.rows:
-        cells = []
-        for v in answer.vars:
-            term = row.get(v)
-            text = None
-            if term is not None and v.endswith("_eur"):
-                text = money_cell(term)
-            elif term is not None and "year" in v:
-                text = str(term)  # a year is not a quantity: no digit grouping
-            cells.append(text if text is not None else cell(term, graph))
-        rows.append(cells)
+        return ["Antwort"], [[("ja" if answer.boolean else "nein", False)]]
+    currency = cq.meta.get("currency") if cq is not None else None
+    rows = [[(cell(row.get(v), graph, currency), _is_number(row.get(v))) for v in answer.vars] for row in answer.rows]
     head = answer.vars
     if cq is not None and cq.meta.get("Spalten"):
         titles = [t.strip() for t in cq.meta["Spalten"].split(",")]
@@ -99,10 +106,10 @@ def _rows(answer: Answer, graph: Graph, cq: CatalogueQuery | None = None) -> tup
     return head, rows
 
 
-def _md_table(head: list[str], rows: list[list[str]]) -> str:
+def _md_table(head: list[str], rows: list[list[tuple[str, bool]]]) -> str:
     esc = lambda s: s.replace("|", "\\|").replace("\n", " ")  # noqa: E731
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    lines += ["| " + " | ".join(esc(c) for c, _num in r) + " |" for r in rows]
     return "\n".join(lines)
 
 
@@ -177,11 +184,6 @@ details{margin:.5rem 0 1.5rem}pre{background:#f8f8f8;padding:.75rem;overflow-x:a
 """
 
 
-def _is_num(s: str) -> bool:
-    t = s.replace(" ", "").replace(",", "").replace(".", "").replace("€", "")
-    return bool(t) and t.lstrip("-").isdigit()
-
-
 def render_html(graph: Graph, sections) -> str:
     e = html.escape
     out = [
@@ -216,7 +218,7 @@ def render_html(graph: Graph, sections) -> str:
         out.append("<tbody>")
         for r in rows:
             out.append(
-                "<tr>" + "".join(f'<td class="num">{e(c)}</td>' if _is_num(c) else f"<td>{e(c)}</td>" for c in r) + "</tr>"
+                "<tr>" + "".join(f'<td class="num">{e(c)}</td>' if num else f"<td>{e(c)}</td>" for c, num in r) + "</tr>"
             )
         out.append("</tbody></table>")
         out.append(f"<details><summary>SPARQL: queries/{e(cq.path.name)}</summary><pre><code>{e(cq.text)}</code></pre></details>")

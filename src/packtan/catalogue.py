@@ -12,7 +12,9 @@ sub-questions) and opens with comment lines of the form `# key: value`:
 An analysis query (`analysis-<slug>.rq`) has `# analysis:` (English title),
 `# Analyse:` (German title), `# after: <question number>`, `# summary:` and
 `# columns:`. `# Spalten:` gives the German column titles of the
-regenerated answer, one per column. The build turns the catalogue into triples, so that every
+regenerated answer, one per column. `# currency: EUR` says that the query's
+xsd:decimal values are amounts in euros (the regenerated answer prints them
+"538 967,95 €"); the queries return typed values and never format them. The build turns the catalogue into triples, so that every
 question in the graph links to the query that answers it.
 """
 

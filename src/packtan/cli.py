@@ -43,8 +43,15 @@ def _parser() -> argparse.ArgumentParser:
         help="readable text, a SHACL report in Turtle, or one tab-separated line per finding (focus, shape, constraint, path)",
     )
 
-    q = sub.add_parser("query", help="run a SPARQL query on the graph or on an endpoint")
-    q.add_argument("query", type=Path, metavar="FILE.rq")
+    q = sub.add_parser(
+        "query",
+        help="run a SPARQL query on the graph or on an endpoint",
+        description="Run a SPARQL query from FILE.rq, from standard input (-) or from --text; "
+        "the project's prefixes (--prefixes lists them) need no PREFIX lines.",
+    )
+    q.add_argument("query", nargs="?", metavar="FILE.rq", help="a query file, or - to read the query from standard input")
+    q.add_argument("--text", "-t", metavar="SPARQL", help="the query itself, instead of a file")
+    q.add_argument("--prefixes", action="store_true", help="list the predeclared prefixes and stop")
     q.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 endpoint instead of the embedded graph")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.add_argument("--timeout", type=_positive, default=30.0, help="seconds to wait for an endpoint (default: 30)")
@@ -58,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     a = sub.add_parser("answers", help="regenerate the government's answer from the graph (Markdown and HTML in dist/)")
     a.add_argument("--out", type=Path, default=config.DIST_DIR, help="output folder (default: dist/)")
+
+    c = sub.add_parser("class-map", help="regenerate docs/class-map.md, the table of how the classes link, from the shapes")
+    c.add_argument("--out", type=Path, default=config.ROOT / "docs" / "class-map.md", help="file to write (default: docs/class-map.md)")
+
 
     s = sub.add_parser("serve", help="serve the built graph through a safe SPARQL 1.1 endpoint (Oxigraph behind a guarding front)")
     s.add_argument("--port", type=_port, default=7878, help="port (default: 7878; 0 picks a free one)")
@@ -210,25 +221,45 @@ def cmd_validate(args, started) -> int:
     return 0 if result.conforms else 1
 
 
+def _query_text(args, limits) -> tuple[str, str]:
+    """(text, source) of the query: FILE.rq, standard input (-) or --text."""
+    from .query import prepare_query, read_query
+
+    if (args.query is None) == (args.text is None):
+        raise UserError("build.py query: give exactly one of FILE.rq, - (standard input) or --text SPARQL")
+    if args.text is not None:
+        return prepare_query(args.text, "--text", limits), "--text"
+    if args.query == "-":
+        try:
+            text = sys.stdin.read(limits.max_bytes + 1)
+        except UnicodeDecodeError as exc:
+            raise UserError(f"standard input: not UTF-8 text ({exc.reason})") from None
+        return prepare_query(text, "standard input", limits), "standard input"
+    return read_query(Path(args.query), limits), args.query
+
+
 def cmd_query(args, started) -> int:
     from .guard import Limits
-    from .query import check_url, read_query, render, run_endpoint, run_local
+    from .query import check_url, prefix_lines, render, run_endpoint, run_local
 
+    if args.prefixes:
+        sys.stdout.write("".join(line + "\n" for line in prefix_lines()))
+        return 0
     if args.endpoint:
         # the endpoint decides on federation and datasets; size and nesting still checked here
         limits = Limits(check_remote=False)
         check_url(args.endpoint)
     else:
         limits = Limits(allow_service=frozenset(args.allow_service), allow_dataset_clause=False)
-    text = read_query(args.query, limits)
+    text, source = _query_text(args, limits)
     if args.endpoint:
-        answer = run_endpoint(args.endpoint, text, str(args.query), args.timeout)
+        answer = run_endpoint(args.endpoint, text, source, args.timeout)
         where = args.endpoint
     else:
         from .load import load_project
 
         project = load_project(with_shapes=False)
-        answer = run_local(project.union, text, str(args.query), limits)
+        answer = run_local(project.union, text, source, limits)
         where = "embedded graph"
     sys.stdout.write(render(answer, args.format))
     n = len(answer.rows) if answer.kind == "SELECT" else (len(answer.graph) if answer.graph is not None else 1)
@@ -246,6 +277,19 @@ def cmd_answers(args, started) -> int:
     files = render_answers(project)
     write_files(args.out, files)
     print(f"wrote {', '.join(sorted(files))} to {args.out} ({_elapsed(started)})", file=sys.stderr)
+    return 0
+
+
+def cmd_class_map(args, started) -> int:
+    from .classmap import markdown, rows
+    from .load import load_project
+
+    text = markdown(rows(load_project()))
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{args.out}: cannot be written: {exc.strerror}") from None
+    print(f"wrote {args.out} ({_elapsed(started)})", file=sys.stderr)
     return 0
 
 
@@ -320,6 +364,7 @@ def cmd_release(args, started) -> int:
 _COMMANDS = {
     "build": cmd_build,
     "answers": cmd_answers,
+    "class-map": cmd_class_map,
     "validate": cmd_validate,
     "query": cmd_query,
     "serve": cmd_serve,

@@ -203,31 +203,62 @@ class Project:
         return where
 
 
-def load_project(data_files: list[Path] | None = None, with_shapes: bool = True) -> Project:
-    """Load ontology/ and data/ (or the given data files in its place), and shapes/."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """The parsed ontology and shapes, to load many data sets against (tests do)."""
+
+    files: list[Path]
+    triples: dict[URIRef, list[Triple]]  # one list per ontology file
+    ontology: Graph
+    shapes: Graph
+    problems: list = field(default_factory=list)  # invalid typed literals of the ontology
+
+
+def load_vocabulary(with_shapes: bool = True) -> Vocabulary:
+    """Parse ontology/ (and shapes/) once; the graphs must not be changed afterwards."""
     onto_files = turtle_files(config.ONTOLOGY_DIR)
+    triples: dict[URIRef, list[Triple]] = {}
+    ontology = _bound(Graph())
+    problems: list[LexicalProblem] = []
+    for f in onto_files:
+        triples[graph_iri(f)] = read_turtle(f, problems)
+        ontology.addN((s, p, o, ontology) for s, p, o in triples[graph_iri(f)])
+    shapes = _bound(Graph())
+    if with_shapes:
+        for f in turtle_files(config.SHAPES_DIR):
+            parse_turtle(f, into=shapes)
+    return Vocabulary(onto_files, triples, ontology, shapes, problems)
+
+
+def load_project(
+    data_files: list[Path] | None = None, with_shapes: bool = True, vocabulary: Vocabulary | None = None
+) -> Project:
+    """Load ontology/ and data/ (or the given data files in its place), and shapes/.
+
+    `vocabulary` (from `load_vocabulary`) saves parsing the ontology and the
+    shapes again; its shapes are used whatever `with_shapes` says.
+    """
+    vocab = vocabulary if vocabulary is not None else load_vocabulary(with_shapes)
     use_project_data = data_files is None
     if data_files is None:
         data_files = turtle_files(config.DATA_DIR)
-    named: dict[URIRef, list[Triple]] = {}
-    union, ontology = _bound(Graph()), _bound(Graph())
-    problems: list[LexicalProblem] = []
-    for f in onto_files:
-        triples = read_turtle(f, problems)
-        named[graph_iri(f)] = triples
-        ontology.addN((s, p, o, ontology) for s, p, o in triples)
+    named: dict[URIRef, list[Triple]] = dict(vocab.triples)
+    union = _bound(Graph())
+    problems: list[LexicalProblem] = list(vocab.problems)
     for f in data_files:
         named[graph_iri(f)] = read_turtle(f, problems)
     for triples in named.values():
         union.addN((s, p, o, union) for s, p, o in triples)
+    from .selectors import GRAPH as SELECTORS, selector_triples
+
+    derived = selector_triples(union)  # where each passage stands in the source
+    if derived:
+        named[SELECTORS] = derived
+        union.addN((s, p, o, union) for s, p, o in derived)
     if use_project_data:
         from .catalogue import catalogue_graph
 
         links = list(catalogue_graph(union))
         named[config.GRAPH["queries"]] = links
         union.addN((s, p, o, union) for s, p, o in links)
-    shapes = _bound(Graph())
-    if with_shapes:
-        for f in turtle_files(config.SHAPES_DIR):
-            parse_turtle(f, into=shapes)
-    return Project(union, ontology, shapes, named, onto_files + list(data_files), problems)
+    return Project(union, vocab.ontology, vocab.shapes, named, vocab.files + list(data_files), problems)

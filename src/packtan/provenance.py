@@ -87,3 +87,25 @@ def quote_in_source(quote: str, source: str | None = None) -> bool:
     """True when `quote` occurs verbatim in the (normalised) source text."""
     haystack = load_source() if source is None else source
     return _quote_pattern(quote).search(haystack) is not None
+
+
+def spans_quote(quote: str, raw_slice: str) -> bool:
+    """True when `raw_slice` of the source file reads exactly as `quote`.
+
+    The documented normalisation: whitespace (line breaks, page breaks) is
+    not compared, and a hyphen at a line end is either nothing (hyphenation,
+    `Chris-\\ntian` = `Christian`) or a hyphen (`SPRINT-\\nDual`).
+    """
+    norm = _normalise_with_offsets(raw_slice)[0]
+    return _quote_pattern(quote).fullmatch(norm) is not None
+
+
+_SOFT_BREAK = re.compile(r"-[ \t]*\r?\n\s*(?=[a-zäöüß])")
+_HARD_BREAK = re.compile(r"-[ \t]*\r?\n\s*")
+
+
+def reading_text(raw: str) -> str:
+    """Raw source text as a reader sees it, for the context of a quote
+    (oa:prefix, oa:suffix): a hyphen at a line end before a lower-case letter
+    is hyphenation and goes, any other stays; runs of whitespace become one space."""
+    return re.sub(r"\s+", " ", _HARD_BREAK.sub("-", _SOFT_BREAK.sub("", raw)))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
+import re
 import socket
 import threading
 import urllib.error
@@ -13,8 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
 
 from . import config, guard
 from .errors import UserError
@@ -57,16 +57,18 @@ def read_query(path: Path, limits: guard.Limits = EMBEDDED_LIMITS) -> str:
         raise UserError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    check_query(text, str(path), limits)
-    return text
+    return prepare_query(text, str(path), limits)
 
 
-def check_query(text: str, source: str, limits: guard.Limits = EMBEDDED_LIMITS) -> None:
-    """Guard first (size, nesting, SERVICE, FROM), then rdflib's parser."""
+def prepare_query(text: str, source: str = "query", limits: guard.Limits = EMBEDDED_LIMITS) -> str:
+    """`text` checked by the guard (size, nesting, SERVICE, FROM), with the
+    project's prefixes predeclared (as a SPARQL editor does), checked to parse;
+    UserError naming `source` when it is refused or does not parse."""
     try:
         guard.check(text, limits)
     except guard.Refused as exc:
         raise UserError(f"{source}: refused: {exc}") from None
+    text = with_prefixes(text)
     try:
         with _PARSER_LOCK:
             prepareQuery(text)
@@ -74,6 +76,7 @@ def check_query(text: str, source: str, limits: guard.Limits = EMBEDDED_LIMITS) 
         raise UserError(f"{source}: malformed SPARQL query: nested too deeply") from None
     except Exception as exc:
         raise UserError(f"{source}: malformed SPARQL query: {_one_line(exc)}") from None
+    return text
 
 
 def check_url(url: str) -> str:
@@ -92,6 +95,21 @@ def check_url(url: str) -> str:
     if any(c.isspace() for c in url):
         raise UserError(f"{url!r} contains white space")
     return url
+
+
+_DECLARED = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.I | re.M)
+
+
+def prefix_lines() -> list[str]:
+    """The project's prefixes as SPARQL PREFIX declarations, sorted."""
+    return [f"PREFIX {name}: <{ns}>" for name, ns in sorted(config.PREFIXES.items())]
+
+
+def with_prefixes(text: str) -> str:
+    """`text` after PREFIX lines for every project prefix it does not declare itself."""
+    own = {m.group(1) or "" for m in _DECLARED.finditer(text)}
+    lines = [line for (name, _ns), line in zip(sorted(config.PREFIXES.items()), prefix_lines()) if name not in own]
+    return "\n".join(lines) + "\n" + text if lines else text
 
 
 def _one_line(exc: Exception) -> str:
@@ -223,10 +241,25 @@ def compact(term) -> str:
     return "" if term is None else f"_:{term}"
 
 
+def as_result(answer: Answer) -> Result:
+    """An Answer as an rdflib query Result, for rdflib's result serialisers."""
+    res = Result(answer.kind if answer.kind != "CONSTRUCT" else "CONSTRUCT")
+    if answer.kind == "ASK":
+        res.askAnswer = bool(answer.boolean)
+    elif answer.kind == "CONSTRUCT":
+        res.graph = answer.graph
+    else:
+        res.vars = [Variable(v) for v in answer.vars]
+        res.bindings = [{Variable(k): v for k, v in row.items()} for row in answer.rows]
+    return res
+
+
 def render(answer: Answer, fmt: str) -> str:
+    """table (prettytable), csv or json (rdflib's SPARQL result serialisers);
+    CONSTRUCT as Turtle, or JSON-LD with json."""
     if answer.kind == "ASK":
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": answer.boolean}) + "\n"
+            return as_result(answer).serialize(format="json").decode("utf-8") + "\n"
         return ("true" if answer.boolean else "false") + "\n"
     if answer.kind == "CONSTRUCT":
         g = answer.graph
@@ -235,39 +268,14 @@ def render(answer: Answer, fmt: str) -> str:
         if fmt == "json":
             return g.serialize(format="json-ld", indent=2)
         return g.serialize(format="turtle")
-    if fmt == "json":
-        return json.dumps(_sparql_json(answer), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(answer.vars)
-        for row in answer.rows:
-            w.writerow([str(row.get(v, "")) for v in answer.vars])
-        return buf.getvalue()
-    cells = [[compact(row.get(v)) for v in answer.vars] for row in answer.rows]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(answer.vars)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(answer.vars, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in cells:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    if fmt in ("json", "csv"):
+        return as_result(answer).serialize(format=fmt).decode("utf-8") + ("\n" if fmt == "json" else "")
+    from prettytable import PrettyTable, TableStyle
 
-
-def _sparql_json(answer: Answer) -> dict:
-    def enc(t):
-        if isinstance(t, URIRef):
-            return {"type": "uri", "value": str(t)}
-        if isinstance(t, BNode):
-            return {"type": "bnode", "value": str(t)}
-        d = {"type": "literal", "value": str(t)}
-        if t.language:
-            d["xml:lang"] = t.language
-        elif t.datatype:
-            d["datatype"] = str(t.datatype)
-        return d
-
-    return {
-        "head": {"vars": answer.vars},
-        "results": {"bindings": [{k: enc(v) for k, v in row.items()} for row in answer.rows]},
-    }
+    table = PrettyTable(answer.vars)
+    table.set_style(TableStyle.MARKDOWN)
+    table.align = "l"
+    for row in answer.rows:
+        table.add_row([compact(row.get(v)) for v in answer.vars])
+    n = len(answer.rows)
+    return table.get_string() + f"\n({n} row{'s' if n != 1 else ''})\n"
