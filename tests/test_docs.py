@@ -129,3 +129,17 @@ def test_class_map_in_the_docs_is_current(project):
 
     current = (ROOT / "docs" / "class-map.md").read_text(encoding="utf-8")
     assert current == markdown(rows(project)), "docs/class-map.md is out of date: run `build.py class-map`"
+
+
+def test_class_map_is_drawn_where_graphviz_is_installed(built):
+    import shutil
+
+    assert (built / "class-map.dot").read_text(encoding="utf-8").startswith("digraph")
+    if shutil.which("dot") is None:
+        import os
+
+        if os.environ.get("PACKTAN_REQUIRE_BROWSER"):  # CI installs Graphviz with the browser
+            raise AssertionError("Graphviz `dot` is missing")
+        return
+    svg = (built / "class-map.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "Event" in svg
