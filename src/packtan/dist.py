@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answers, config, describe, dumps
+from . import answers, config, describe, dumps, site
 from .load import Project, load_project, turtle_files
 from .validate import Result, report_graph, report_text, validate_project
 
@@ -120,6 +120,7 @@ OUTPUTS = (
     describe.render,
     answers.render,
     render_queries,
+    site.render,
 )
 
 
