@@ -389,3 +389,70 @@ def test_w3id_rules_point_at_the_public_base(monkeypatch):
     assert "RewriteRule ^(.*)$ https://data.example.org/packt-an/$1 [R=303,L]" in text
     monkeypatch.setattr(config, "PUBLIC_BASE", config.BASE)
     assert "\nRewriteRule" not in deploy.w3id_htaccess()  # it would redirect w3id.org to itself
+
+
+# --- a crawler: every link of every page ---------------------------------------------------
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag in ("a", "link") and a.get("href"):
+            self.links.append(a["href"])
+        if tag in ("script", "img") and a.get("src"):
+            self.links.append(a["src"])
+
+
+def test_crawl_every_link_of_every_page(base_url):
+    """From the home page, every page and file the site links to answers, and every #anchor exists."""
+    from urllib.parse import urldefrag, urljoin
+
+    start = base_url + "/"
+    queue, seen, pages, ids = [start], {start}, 0, {}
+    broken, fragments, external = [], [], set()
+    while queue:
+        url = queue.pop()
+        try:
+            status, final, headers, body = _get(url)
+        except urllib.error.HTTPError as exc:
+            broken.append((url, exc.code))
+            continue
+        if not headers["Content-Type"].startswith("text/html"):
+            continue
+        pages += 1
+        parser = _Links()
+        parser.feed(body.decode("utf-8"))
+        ids[final] = parser.ids
+        for href in parser.links:
+            target = urljoin(final, href)
+            if not target.startswith(base_url):
+                external.add(target)
+                continue
+            doc, frag = urldefrag(target)
+            if frag:
+                fragments.append((final, doc, frag))
+            if doc not in seen:
+                seen.add(doc)
+                queue.append(doc)
+    missing = [(page, doc, frag) for page, doc, frag in fragments if doc in ids and frag not in ids[doc]]
+    assert broken == []
+    assert missing == []
+    assert pages > 1400  # every resource page is reachable from the home page
+
+
+def test_every_resource_under_id_answers_turtle_and_json_ld_with_all_its_triples(base_url, graph):
+    subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(ID + "id/")}, key=str)
+    assert len(subjects) > 1200
+    for s in subjects:
+        path = str(s)[len(ID) - 1:]
+        own = set(graph.triples((s, None, None)))
+        for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld")):
+            _status, _url, _headers, body = _get(base_url + path, accept)
+            g = Graph().parse(data=body.decode("utf-8"), format=fmt)
+            assert own <= set(g), (str(s), fmt)

@@ -443,7 +443,7 @@ class SiteBuilder:
             "text_en": ix.literal(q, PA.questionText, "en") or "",
             "sections": sections, "answers": answers, "parts": parts,
             "related": self.related(q, page),
-            "source": relative(page, f"{SOURCE_PAGE}#frage-{number}"),
+            "source": relative(page, f"{SOURCE_PAGE}#frage-{re.sub(r'[a-z]+$', '', number)}"),
         }
 
     def related(self, q: URIRef, page: str) -> list[dict]:
