@@ -35,6 +35,7 @@ test: setup
 bench: setup
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_endpoint.py
+	$(BIN)/python bench/bench_site.py
 
 clean:
 	rm -rf dist .pytest_cache tests/artifacts
