@@ -80,7 +80,10 @@ def inspect(site: Path) -> dict:
             if href.startswith(("http://", "https://", "mailto:")):
                 continue
             path, _, frag = href.partition("#")
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path)) if path else name
+            if path.startswith("/"):  # from the site root (the 404 page, shown at any path)
+                target = posixpath.normpath(path.lstrip("/")) if path != "/" else "index.html"
+            else:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path)) if path else name
             target = target.split("?", 1)[0]
             if not (site / target).is_file():
                 broken.append((name, href))

@@ -22,6 +22,7 @@ way (`deploy`).
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import json
 import re
 from collections import Counter, defaultdict
@@ -29,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 
@@ -75,7 +76,22 @@ def environment() -> jinja2.Environment:
     )
     env.filters["num"] = german_number
     env.filters["money"] = money
+    env.filters["val"] = value_html
     return env
+
+
+def value_html(v: dict) -> Markup:
+    """A value of a page: its German text (linked where it has a page), its English label beside."""
+    text = escape(v["text"])
+    if v.get("href"):
+        out = f'<a href="{escape(v["href"])}">{text}</a>'
+    elif v.get("lang"):
+        out = f'<span lang="{escape(v["lang"])}">{text}</span>'
+    else:
+        out = f"<span>{text}</span>"
+    if v.get("en"):
+        out += f' <span class="en" lang="en">{escape(v["en"])}</span>'
+    return Markup(out)
 
 
 class SiteBuilder:
@@ -276,7 +292,7 @@ class SiteBuilder:
 
     def data_files(self, base: str, triples: list[tuple]) -> None:
         """PATH.ttl, PATH.jsonld, PATH.nt of a description, sorted, with the project's prefixes."""
-        prefixes = dumps._prefixes(triples)
+        prefixes = used_prefixes(triples)
         if any(isinstance(t, BNode) for tr in triples for t in tr):
             g = Graph()
             for t in triples:
@@ -329,7 +345,7 @@ class SiteBuilder:
             groups[p].append(o)
         rows = []
         for p, subs in groups.items():
-            de, en = ix.label_pair(p)
+            de, en = INVERSE_LABELS.get(str(p)) or ix.label_pair(p)
             vals = sorted((self.link(x, page) for x in subs), key=lambda v: v["text"])
             rows.append({"de": de, "en": en, "href": ix.href(p, page), "curie": ix.curie(p), "values": vals})
         rows.sort(key=lambda r: (r["curie"] == "prov:wasDerivedFrom", r["de"].lower()))
@@ -703,7 +719,23 @@ class SiteBuilder:
         self.page(page, "vocab.html", title=ix.label(onto), title_en=ix.label(onto, "en"),
                   props=self.properties(onto, page, skip=(str(RDFS.label),)), groups=groups, concepts=concepts,
                   alternates=[{"href": "vocab.ttl", "type": "text/turtle", "label": "Turtle"}])
-        usage_class = Counter(o for s, p, o in self.project.union if p == RDF.type)
+        supers: dict = defaultdict(set)  # rdfs:subClassOf, transitively
+        for c, sup in self.project.ontology.subject_objects(RDFS.subClassOf):
+            supers[c].add(sup)
+        changed = True
+        while changed:
+            changed = False
+            for c in list(supers):
+                more = set().union(*(supers.get(x, set()) for x in supers[c])) - supers[c]
+                if more:
+                    supers[c] |= more
+                    changed = True
+        usage_class = Counter()
+        for s in ix.subjects:
+            classes = set(ix.types.get(s, ()))
+            for t in list(classes):
+                classes |= supers.get(t, set())
+            usage_class.update(classes)
         usage_prop = Counter(p for s, p, o in self.project.union)
         examples_class: dict = defaultdict(list)
         for s in ix.subjects:
@@ -775,6 +807,19 @@ CHARTS = {
     "analysis-cost-per-participant": (["target"], "spending_per_participant_eur"),
 }
 
+# How a link reads backwards, where the forward label would mislead ("Unterklasse von" -> "Unterklassen").
+INVERSE_LABELS = {
+    "http://www.w3.org/2000/01/rdf-schema#subClassOf": ("Unterklassen", "subclasses"),
+    "http://www.w3.org/2000/01/rdf-schema#subPropertyOf": ("Untereigenschaften", "subproperties"),
+    "http://www.w3.org/2000/01/rdf-schema#domain": ("Eigenschaften dieser Klasse (Definitionsbereich)", "properties with this domain"),
+    "http://www.w3.org/2000/01/rdf-schema#range": ("Eigenschaften mit Werten dieser Klasse", "properties with this range"),
+    SKOS + "inScheme": ("Konzepte des Schemas", "concepts of the scheme"),
+    DCT + "isPartOf": ("Teile", "parts"),
+    DCT + "hasPart": ("Teil von", "part of"),
+    str(PA.figureOf): ("Zahlen dazu", "figures about it"),
+    str(PA.paidFor): ("Ausgaben dafür", "spending on it"),
+}
+
 ORDER = {"rdfs:comment": 1, "skos:definition": 1, "pa:quote": 0, "pa:questionText": 0, "schema:startDate": 2,
          "schema:endDate": 3, "schema:location": 4, "schema:organizer": 5, "prov:wasDerivedFrom": 99}
 
@@ -782,7 +827,7 @@ ORDER = {"rdfs:comment": 1, "skos:definition": 1, "pa:quote": 0, "pa:questionTex
 def jsonld_document(triples: list[tuple]) -> str:
     """A resource's description as JSON-LD: one node per subject, keys as compact IRIs
     with the project's prefixes in the context (fast for ~1 400 small documents)."""
-    prefixes = dumps._prefixes(triples)
+    prefixes = used_prefixes(triples)
     short = _curie
     nodes: dict[str, dict] = {}
     for s, p, o in triples:
@@ -809,7 +854,28 @@ def jsonld_document(triples: list[tuple]) -> str:
             out[k] = sorted(node[k], key=_value_key)
         graph.append(out)
     doc = {"@context": dict(prefixes), "@graph": graph}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+_NAMESPACES = sorted(((str(ns), p) for p, ns in config.PREFIXES.items()), key=lambda x: -len(x[0]))
+
+
+@lru_cache(maxsize=None)
+def _namespaces_of(iri: str) -> tuple[str, ...]:
+    return tuple(p for ns, p in _NAMESPACES if iri.startswith(ns))
+
+
+def used_prefixes(triples) -> dict[str, str]:
+    """The configured prefixes whose namespace the triples use (IRIs and datatypes), sorted
+    (what dumps._prefixes gives, with a cache per IRI for ~1 400 small descriptions)."""
+    used: set[str] = set()
+    for tr in triples:
+        for t in tr:
+            if isinstance(t, URIRef):
+                used.update(_namespaces_of(str(t)))
+            elif isinstance(t, Literal) and t.datatype is not None:
+                used.update(_namespaces_of(str(t.datatype)))
+    return {p: str(config.PREFIXES[p]) for p in sorted(used)}
 
 
 def _chart_label(text: str) -> str:

@@ -32,6 +32,7 @@ def htaccess() -> str:
         "# Apache: content negotiation for the IRIs of the packt-an graph (Cool URIs, 303 See Other).",
         "# Needs mod_rewrite, mod_headers and mod_mime; AllowOverride FileInfo Options.",
         "Options -MultiViews -Indexes",
+        "DirectoryIndex index.html",
         "AddType text/turtle .ttl",
         "AddType application/ld+json .jsonld",
         "AddType application/n-triples .nt",
