@@ -456,3 +456,10 @@ def test_every_resource_under_id_answers_turtle_and_json_ld_with_all_its_triples
             _status, _url, _headers, body = _get(base_url + path, accept)
             g = Graph().parse(data=body.decode("utf-8"), format=fmt)
             assert own <= set(g), (str(s), fmt)
+
+
+def test_search_index_holds_other_labels_too(site):
+    # skos:altLabel "Landesregierung" of the Niedersächsische Landesregierung (data/organisations.ttl)
+    index = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    hits = [e for e in index if "Landesregierung" in e[3]]
+    assert hits and all(h[1].startswith("id/org/") for h in hits)

@@ -451,7 +451,7 @@ class SiteBuilder:
                 "file": relative(page, f"dist/queries/{cq.path.name}"),
                 "resource": ix.href(cq.iri, page),
             })
-        answers = [self.link(a, page) for a, in ((x,) for p, x in ix.inv.get(q, ()) if str(p) == str(PA.answers))]
+        answers = [self.link(a, page) for p, a in ix.inv.get(q, ()) if str(p) == str(PA.answers)]
         parts = [self.link(x, page) for x in ix.values(q, DCT + "hasPart")]
         return {
             "number": number,
@@ -502,7 +502,7 @@ class SiteBuilder:
         starts = []
         for q in self.questions:
             number = ix.literal(q, PA.questionNumber)
-            if q in self.by_number.values() and PA.Question in ix.types.get(q, ()) and "a" not in number and "b" not in number:
+            if not re.search(r"[a-z]$", number or ""):  # sub-questions (6a, 6b) stand inside their question
                 psgs = [p for p in ix.values(q, PROV + "wasDerivedFrom") if p in self.spans]
                 if psgs:
                     starts.append((min(self.spans[p][0] for p in psgs), q, number))
@@ -631,16 +631,42 @@ class SiteBuilder:
         out = []
         for ps in shapes.objects(shape, SH.property):
             path = shapes.value(ps, SH.path)
-            out.append({"path": self.link(path, page) if isinstance(path, URIRef) else {"text": "(Pfad)", "href": None, "en": "", "lang": None},
+            if isinstance(path, URIRef):
+                shown = self.link(path, page)
+            else:  # a path of several steps (a list, an inverse): in SHACL's own words
+                shown = {"text": self.path_words(shapes, path), "href": None, "en": "", "lang": None}
+            out.append({"path": shown,
                         "de": _lang(shapes, ps, SH.message, "de") or _lang(shapes, ps, SH.description, "de"),
                         "en": _lang(shapes, ps, SH.message, "en") or _lang(shapes, ps, SH.description, "en"),
-                        "path_iri": str(path)})
+                        "path_iri": str(path) if isinstance(path, URIRef) else shown["text"]})
         node_msg = _lang(shapes, shape, SH.message, "de")
         if node_msg:
             out.insert(0, {"path": {"text": "Bezeichner", "href": None, "en": "", "lang": None}, "de": node_msg,
                            "en": _lang(shapes, shape, SH.message, "en"), "path_iri": ""})
         out.sort(key=lambda c: (c["path_iri"], c["de"]))
         return out
+
+    def path_words(self, shapes, path) -> str:
+        """A SHACL property path as text: `a / b` for a sequence, `^a` for an inverse path."""
+        from rdflib import Namespace
+        from rdflib.collection import Collection
+
+        SH = Namespace("http://www.w3.org/ns/shacl#")
+        if isinstance(path, URIRef):
+            return self.ix.curie(path)
+        inverse = shapes.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + self.path_words(shapes, inverse)
+        alternatives = shapes.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return " | ".join(self.path_words(shapes, step) for step in Collection(shapes, alternatives))
+        if shapes.value(path, RDF.first) is not None:
+            return " / ".join(self.path_words(shapes, step) for step in Collection(shapes, path))
+        for key in ("zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath"):
+            inner = shapes.value(path, SH[key])
+            if inner is not None:
+                return self.path_words(shapes, inner) + {"zeroOrMorePath": "*", "oneOrMorePath": "+", "zeroOrOnePath": "?"}[key]
+        return "(Pfad)"
 
     def graph_pages(self) -> None:
         self.graphs = []
@@ -779,7 +805,7 @@ class SiteBuilder:
                     ctx["constraints"] = [
                         {"path": self.link(t, tpage), "de": _lang(shapes, ps, SH.message, "de") or _lang(shapes, ps, SH.description, "de"),
                          "en": _lang(shapes, ps, SH.message, "en") or _lang(shapes, ps, SH.description, "en"), "path_iri": str(t)}
-                        for ps in sorted(prop_shapes.get(t, []), key=lambda n: _lang(shapes, n, SH.message, "de"))]
+                        for ps in sorted(prop_shapes.get(t, []), key=lambda n: (_lang(shapes, n, SH.message, "de"), _lang(shapes, n, SH.message, "en"), _lang(shapes, n, SH.description, "de")))]
                 elif key == "schemes":
                     members = sorted((c for c in self.terms["concepts"] if ix.value(c, SKOS + "inScheme") == t), key=str)
                     ctx["usage"] = len(members)
