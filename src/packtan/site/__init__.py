@@ -905,8 +905,10 @@ def used_prefixes(triples) -> dict[str, str]:
 
 
 def _chart_label(text: str) -> str:
-    """A shorter label for a bar: "Ausgaben Auftaktveranstaltung (7. Januar 2016)" -> "Auftaktveranstaltung"."""
+    """A shorter label for a bar: "Ausgaben Auftaktveranstaltung (7. Januar 2016)" -> "Auftaktveranstaltung";
+    the city of a regional conference stays in sight."""
     text = re.sub(r"^Ausgaben (für |im Haushaltsjahr )?", "", text)
+    text = text.replace("Regionale Integrationskonferenz", "Regionalkonferenz")
     return re.sub(r" \([^()]*\d{4}\)$", "", text)
 
 

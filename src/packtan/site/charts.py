@@ -23,7 +23,7 @@ _STYLE = {
 }
 
 
-def _short(text: str, n: int = 48) -> str:
+def _short(text: str, n: int = 56) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
