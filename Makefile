@@ -15,7 +15,13 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# axe-core for the accessibility test (npm, into the git-ignored node_modules/);
+# without npm the browser tests that need it are skipped.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility test will be skipped"; fi
+
+setup: $(VENV)/.installed node_modules/.installed
 
 build: setup
 	$(BIN)/python build.py build
@@ -32,6 +38,7 @@ test: setup
 bench: setup
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_endpoint.py
+	$(BIN)/python bench/bench_site.py
 
 clean:
-	rm -rf dist .pytest_cache
+	rm -rf dist .pytest_cache tests/artifacts

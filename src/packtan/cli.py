@@ -319,10 +319,20 @@ def cmd_serve(args, started) -> int:
         max_result_bytes=args.max_result_bytes,
         allow_service=frozenset(args.allow_service),
     )
-    server = Server(args.dist, host=args.host, port=args.port, options=options)
+    site_dir = args.dist / "site"
+    site = None
+    if site_dir.is_dir():  # the web site on the same port, with content negotiation
+        from .site.negotiate import respond
+
+        def site(method, path, accept):
+            return respond(site_dir, method, path, accept)
+
+    server = Server(args.dist, host=args.host, port=args.port, options=options, site=site)
     mode = "read-write" if args.writable else "read-only"
     print(f"SPARQL endpoint ({mode}): {server.query_url}", flush=True)
     print(f"Graph Store: {server.store_url}", flush=True)
+    if site is not None:
+        print(f"Web site: {server.base}/", flush=True)
     print(f"Queries stop after {args.timeout:g} s; at most {args.max_concurrent} run at once. Press Ctrl-C to stop.", file=sys.stderr, flush=True)
     failure = run_until_signalled(server)
     if failure:

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answers, classmap, config, describe, dumps, plainjson, tables
+from . import answers, classmap, config, describe, dumps, plainjson, site, tables
 from .errors import UserError
 from .load import Project, load_project, turtle_files
 from .validate import Result, report_graph, report_text, validate_project
@@ -496,6 +496,7 @@ OUTPUTS = (
     answers.render,
     render_queries,
     classmap.render,
+    site.render,
 )
 
 
