@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answers, config, describe, dumps
+from . import answers, config, describe, dumps, jena_shapes
 from .load import Project, load_project, turtle_files
 from .validate import Result, report_graph, report_text, validate_project
 
@@ -117,6 +117,7 @@ def _concatenate(files: list[Path]) -> str:
 OUTPUTS = (
     dumps.render,
     render_reports,
+    jena_shapes.render,  # shapes.de.ttl, shapes.en.ttl: one sh:message per constraint, for Jena
     describe.render,
     answers.render,
     render_queries,
