@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answers, classmap, config, describe, dumps, plainjson, site, tables
+from . import answers, classmap, config, describe, dumps, jena_shapes, plainjson, site, tables
 from .errors import UserError
 from .load import Project, load_project, turtle_files
 from .validate import Result, report_graph, report_text, validate_project
@@ -492,6 +492,7 @@ OUTPUTS = (
     plainjson.render,
     tables.render,
     render_reports,
+    jena_shapes.render,  # shapes.de.ttl, shapes.en.ttl: one sh:message per constraint, for Jena
     describe.render,
     answers.render,
     render_queries,

@@ -104,7 +104,10 @@ def to_turtle(g: Graph) -> str:
     if any(isinstance(t, BNode) for tr in triples for t in tr):
         from rdflib.compare import to_canonical_graph
 
-        canonical = _bind(to_canonical_graph(g))  # blank node labels from content, not chance
+        canonical = Graph()  # blank node labels from content, not chance
+        for t in to_canonical_graph(g):
+            canonical.add(t)
+        canonical = _bind(canonical)
         canonical.bind("pash", config.PASH, override=True, replace=True)
         return canonical.serialize(format="turtle")
     prefixes = _prefixes(triples)

@@ -1,0 +1,81 @@
+"""The integrity checks: SPARQL SELECT queries in queries/checks/ that must return no rows.
+
+Each row (?focus, optionally ?path and ?value) is a Finding whose source
+shape is the check's own shape IRI (`check_shape`), with the check's
+messages (its `# message@de:`/`# message@en:` header lines) and
+sh:SPARQLConstraintComponent: the same form as a SHACL-SPARQL constraint's
+result, without pySHACL running the query (an sh:sparql constraint costs
+most of pySHACL's time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import SH, Literal, URIRef
+
+from .. import config
+from ..catalogue import header
+from ..errors import UserError
+from .findings import Finding
+
+
+def check_shape(name: str) -> URIRef:
+    """The source shape of the findings of the check `name` (any non-SHACL source of findings)."""
+    return config.PASH[f"check-{name}"]
+
+
+@dataclass(frozen=True)
+class Check:
+    path: Path
+    query: str
+    messages: dict[str, str]
+    names: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def shape(self) -> URIRef:
+        return check_shape(self.name)
+
+
+def load_checks(directory: Path = config.CHECKS_DIR) -> list[Check]:
+    checks = []
+    for path in sorted(directory.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        meta = header(text)
+        messages = {key.split("@", 1)[1]: value for key, value in meta.items() if key.startswith("message@")}
+        names = {key.split("@", 1)[1]: value for key, value in meta.items() if key.startswith("name@")}
+        checks.append(Check(path, text, messages, names))
+    return checks
+
+
+def _uri(node):
+    return node if isinstance(node, URIRef) else None
+
+
+def run_integrity_checks(store, checks: list[Check] | None = None) -> list[Finding]:
+    """Run the checks on `store` (an engine.OxGraph); each row is a finding."""
+    checks = load_checks() if checks is None else checks
+    findings = []
+    for check in checks:
+        try:
+            answer = store.query(check.query, str(check.path))
+        except UserError as exc:
+            raise UserError(f"{check.path}: malformed integrity check: {exc}") from None
+        for row in answer.rows:
+            findings.append(
+                Finding(
+                    focus=row.get("focus"),
+                    path=_uri(row.get("path")),
+                    value=row.get("value"),
+                    messages=tuple(Literal(m, lang=lang) for lang, m in sorted(check.messages.items())),
+                    shape=check.shape,
+                    component=SH.SPARQLConstraintComponent,
+                    check=check.name,
+                )
+            )
+    return findings
