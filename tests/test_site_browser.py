@@ -1,8 +1,8 @@
 """The site in a real browser: Debian's Chromium driven by Playwright.
 
-The built site is served by a real HTTP server on 127.0.0.1 around
-`negotiate.respond` (as `serve` does), so IRIs negotiate as they will in
-production. Playwright never downloads a browser: it launches
+The built site is served by `serve` itself (the guarding front with the
+Oxigraph engine behind it, on 127.0.0.1), so IRIs negotiate as they will in
+production and the SPARQL form reaches a real endpoint. Playwright never downloads a browser: it launches
 /usr/bin/chromium. Without Chromium (or axe-core from npm, for the
 accessibility scan) the tests are skipped, unless PACKTAN_REQUIRE_BROWSER=1
 (as in CI), where they fail. Screenshots and the accessibility findings go
@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from test_site import start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -44,12 +43,10 @@ def _chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def base_url(built):
-    server, url = start_server(built / "site")
-    try:
-        yield url
-    finally:
-        server.shutdown()
-        server.server_close()
+    from packtan.serve import Server, site_responder
+
+    with Server(built, site=site_responder(built)) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="module")

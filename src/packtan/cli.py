@@ -319,14 +319,7 @@ def cmd_serve(args, started) -> int:
         max_result_bytes=args.max_result_bytes,
         allow_service=frozenset(args.allow_service),
     )
-    site_dir = args.dist / "site"
-    site = None
-    if site_dir.is_dir():  # the web site on the same port, with content negotiation
-        from .site.negotiate import respond
-
-        def site(method, path, accept):
-            return respond(site_dir, method, path, accept)
-
+    site = site_responder(args.dist)  # the web site on the same port, with content negotiation
     server = Server(args.dist, host=args.host, port=args.port, options=options, site=site)
     mode = "read-write" if args.writable else "read-only"
     print(f"SPARQL endpoint ({mode}): {server.query_url}", flush=True)

@@ -676,6 +676,20 @@ def _load(store: Path, dumps: list[Path]) -> None:
             raise UserError(f"{dump}: oxigraph could not load it: {err[-1] if err else 'no message'}")
 
 
+def site_responder(dist: Path):
+    """The web site of a build (dist/site) as the front's responder for every
+    other path, with content negotiation; None when the build has no site."""
+    site_dir = Path(dist) / "site"
+    if not site_dir.is_dir():
+        return None
+    from .site.negotiate import respond
+
+    def site(method: str, path: str, accept: str | None):
+        return respond(site_dir, method, path, accept)
+
+    return site
+
+
 @contextmanager
 def serving(dist: Path | None, **kw):
     server = Server(dist, **kw)
