@@ -81,7 +81,7 @@ map $http_accept $packtan_ext {{
 }}
 
 server {{
-    listen 127.0.0.1:8080;
+    listen 80;  # behind your TLS terminator; adjust to your setup
     root /srv/packt-an/site;
     charset utf-8;
     charset_types text/css text/plain text/turtle application/ld+json application/n-triples application/trig application/sparql-query text/javascript application/json;
