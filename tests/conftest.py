@@ -30,6 +30,22 @@ def run(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 
     )
 
 
+def assert_one_error_line(res: subprocess.CompletedProcess, *needles: str, quiet_stdout: bool = False) -> str:
+    """A user's mistake: exit 2, one line on stderr that starts with `error:`
+    and names each of `needles`, no traceback anywhere; returns the line."""
+    out = res.stdout + res.stderr
+    assert "Traceback" not in out, out
+    assert res.returncode == 2, (res.returncode, out)
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith("error: "), lines[0]
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    if quiet_stdout:
+        assert res.stdout == "", res.stdout
+    return lines[0]
+
+
 def copy_project(dest: Path) -> Path:
     """A copy of the project's sources, to break on purpose."""
     for part in PROJECT_PARTS:

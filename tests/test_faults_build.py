@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import conftest
 import pytest
 
 from conftest import ROOT, copy_project, run
@@ -49,15 +50,7 @@ def snapshot(root: Path) -> dict[str, tuple]:
 
 
 def assert_one_error_line(res: subprocess.CompletedProcess, *needles: str) -> str:
-    assert res.returncode == 2, (res.returncode, res.stderr)
-    assert "Traceback" not in res.stderr, res.stderr
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1, res.stderr
-    assert lines[0].startswith("error: "), lines[0]
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    assert res.stdout == "", res.stdout
-    return lines[0]
+    return conftest.assert_one_error_line(res, *needles, quiet_stdout=True)
 
 
 def new_project(where: Path) -> Path:

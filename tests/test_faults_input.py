@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project, run
+from conftest import assert_one_error_line as assert_user_error
 
 TTL_HEAD = (
     "@prefix schema: <https://schema.org/> .\n"
@@ -24,16 +25,6 @@ TTL_HEAD = (
 )
 SUBJECT = "<https://w3id.org/packt-an/id/place/probe>"
 
-
-def assert_user_error(res, *needles: str) -> None:
-    out = res.stdout + res.stderr
-    assert "Traceback" not in out, out
-    assert res.returncode == 2, (res.returncode, out)
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1, res.stderr
-    assert lines[0].startswith("error: "), lines[0]
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
 
 
 # --- data files given to `validate` -------------------------------------------

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import run
+from conftest import assert_one_error_line, run
 from packtan.serve import free_port
 
 NT = "application/n-triples"
@@ -226,17 +226,6 @@ def fake_store(behaviour: str):
 
 def publish(built, endpoint: str, *extra: str) -> subprocess.CompletedProcess:
     return run("publish", "--endpoint", endpoint, "--dist", str(built), *extra, timeout=120)
-
-
-def assert_one_error_line(res: subprocess.CompletedProcess, *needles: str) -> str:
-    assert res.returncode == 2, (res.returncode, res.stderr)
-    assert "Traceback" not in res.stderr, res.stderr
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1, res.stderr
-    assert lines[0].startswith("error: "), lines[0]
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 def _triples(built) -> int:

@@ -307,7 +307,7 @@ def _ensure_built(dist: Path) -> None:
 
 
 def cmd_serve(args, started) -> int:
-    from .serve import Options, Server, check_host, run_until_signalled
+    from .serve import Options, Server, check_host, run_until_signalled, site_responder
 
     check_host(args.host)  # a bad address: one line, before a build is made
     _ensure_built(args.dist)

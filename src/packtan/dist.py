@@ -390,14 +390,20 @@ def _write_new(target: Path, files: dict[str, str | bytes], shown: str) -> None:
             print(f"warning: could not remove the previous build {old}: {exc}; the next build removes it", file=sys.stderr)
 
 
-def write_atomically(out_dir: Path, files: dict[str, str | bytes], wait: float = LOCK_WAIT) -> None:
-    """Write `files` (name -> content) as the new, complete content of `out_dir`
-    (a new folder or a previous build), swapped in atomically."""
+def _prepare(out_dir: Path, files: dict, wait: float) -> tuple[str, Path]:
+    """Checked names and wait, the folder as shown and as resolved, its parent made."""
     _check_names(files)
     _check_wait(wait)
     shown = os.fspath(out_dir)
     target = resolve_target(out_dir)
     _make_parent(target.parent, shown)
+    return shown, target
+
+
+def write_atomically(out_dir: Path, files: dict[str, str | bytes], wait: float = LOCK_WAIT) -> None:
+    """Write `files` (name -> content) as the new, complete content of `out_dir`
+    (a new folder or a previous build), swapped in atomically."""
+    shown, target = _prepare(out_dir, files, wait)
     with _locked(target.parent, shown, wait):
         target = resolve_target(out_dir)  # again, now that no other build runs
         _write_new(target, files, shown)
@@ -407,11 +413,7 @@ def write_files(out_dir: Path, files: dict[str, str], wait: float = LOCK_WAIT) -
     """Replace single files of a previous build `out_dir`, each atomically
     (written beside, then renamed); a missing `out_dir` becomes a new build
     folder holding just these files."""
-    _check_names(files)
-    _check_wait(wait)
-    shown = os.fspath(out_dir)
-    target = resolve_target(out_dir)
-    _make_parent(target.parent, shown)
+    shown, target = _prepare(out_dir, files, wait)
     with _locked(target.parent, shown, wait):
         target = resolve_target(out_dir)
         if not os.path.lexists(target):

@@ -140,10 +140,10 @@ def compact_iri(uri: str) -> str:
     return config.curie(uri) or uri
 
 
-def make_context(g: Graph) -> dict:
-    """Terms for every predicate, named by local name (prefixed on a clash)."""
+def value_kinds(triples) -> dict[URIRef, set]:
+    """For each predicate but rdf:type: "@id", "@language" or the datatypes its values have."""
     kinds: dict[URIRef, set] = defaultdict(set)
-    for _s, p, o in g:
+    for _s, p, o in triples:
         if p == RDF.type:
             continue
         if isinstance(o, URIRef):
@@ -152,6 +152,12 @@ def make_context(g: Graph) -> dict:
             kinds[p].add("@language")
         else:
             kinds[p].add(str(o.datatype or XSD.string))
+    return kinds
+
+
+def make_context(g: Graph) -> dict:
+    """Terms for every predicate, named by local name (prefixed on a clash)."""
+    kinds = value_kinds(g)
     local = defaultdict(list)
     for p in kinds:
         short = config.curie(str(p))

@@ -33,6 +33,7 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from . import config
+from .dumps import value_kinds
 
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -162,17 +163,8 @@ def multi_valued(g: Graph) -> set[URIRef]:
 
 def make_context(v: Graph, things: list[URIRef], many: set[URIRef]) -> tuple[dict, dict]:
     """The context of one file (and the term of each predicate)."""
-    kinds: dict[URIRef, set] = defaultdict(set)
     subjects = set(things)
-    for s, p, o in v:
-        if p == RDF.type or s not in subjects:
-            continue
-        if isinstance(o, URIRef):
-            kinds[p].add("@id")
-        elif o.language:
-            kinds[p].add("@language")
-        else:
-            kinds[p].add(str(o.datatype or XSD.string))
+    kinds = value_kinds(t for t in v if t[0] in subjects)
     ctx: dict = {
         "@version": 1.1,
         "id": "@id",
