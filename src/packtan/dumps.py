@@ -93,20 +93,41 @@ def _serialize(triples, fmt, graph=None, prefixes=None) -> str:
     return "".join(spaced)
 
 
+def canonical_triples(triples) -> list[tuple]:
+    """The triples with blank nodes renamed by W3C RDF Canonicalization (RDFC-1.0).
+
+    The labels follow from the content, never from chance: the same graph
+    always gets the same labels, so writers that order by label write the
+    same bytes. Oxigraph's implementation (in Rust); rdflib's own
+    `to_canonical_graph` can take minutes on the shapes graph with some
+    hash seeds."""
+    from .load import from_oxigraph
+
+    dataset = ox.Dataset(ox.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    term = {}
+
+    def back(t):
+        hit = term.get(t)
+        if hit is None:
+            hit = term[t] = from_oxigraph(t)
+        return hit
+
+    return [(back(q.subject), back(q.predicate), back(q.object)) for q in dataset]
+
+
 def to_turtle(g: Graph) -> str:
     """Turtle, subjects in order, with the project's prefixes.
 
     Oxigraph's writer for graphs without blank nodes (fast); for a graph
-    with blank nodes, rdflib's writer over its canonical form, so that the
-    order of nested [ … ] does not depend on generated labels.
+    with blank nodes, rdflib's writer (it nests them as [ … ]) over the
+    canonical form, so that the order of nested [ … ] does not depend on
+    generated labels.
     """
     triples = list(g)
     if any(isinstance(t, BNode) for tr in triples for t in tr):
-        from rdflib.compare import to_canonical_graph
-
-        canonical = Graph()  # blank node labels from content, not chance
-        for t in to_canonical_graph(g):
-            canonical.add(t)
+        canonical = Graph()
+        canonical.addN((s, p, o, canonical) for s, p, o in canonical_triples(triples))
         canonical = _bind(canonical)
         canonical.bind("pash", config.PASH, override=True, replace=True)
         return canonical.serialize(format="turtle")
