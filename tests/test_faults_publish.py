@@ -16,11 +16,14 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 from contextlib import contextmanager
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
 
 from conftest import assert_one_error_line, run
 from packtan.serve import free_port
@@ -80,7 +83,8 @@ class _Store(ThreadingHTTPServer):
     def __init__(self, behaviour: str):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.behaviour = behaviour
-        self.stored = b""
+        self.stored = b""  # the last graph put
+        self.puts: list[tuple[str, bytes]] = []  # (graph IRI, body) of every PUT
         self.stopping = threading.Event()
 
 
@@ -111,6 +115,8 @@ class _Handler(BaseHTTPRequestHandler):
         if b == "put-403":
             return self._send(403, b"read-only store", "text/plain")
         store.stored = body
+        graph = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("graph", [""])[0]
+        store.puts.append((graph, body))
         self._send(204, b"", "text/plain")
 
     def do_GET(self):
@@ -224,23 +230,50 @@ def fake_store(behaviour: str):
         thread.join(timeout=10)
 
 
+_STATE: list = []
+
+
+@pytest.fixture(autouse=True)
+def _state_file(tmp_path):
+    """Each test publishes with its own state file (none yet: every graph is pushed)."""
+    _STATE[:] = [tmp_path / "publish-state.json"]
+    yield
+
+
 def publish(built, endpoint: str, *extra: str) -> subprocess.CompletedProcess:
-    return run("publish", "--endpoint", endpoint, "--dist", str(built), *extra, timeout=120)
+    return run("publish", "--endpoint", endpoint, "--dist", str(built), "--state", str(_STATE[0]), *extra, timeout=120)
 
 
-def _triples(built) -> int:
-    return sum(1 for line in (built / "packt-an.nt").open(encoding="utf-8") if line.strip())
+@pytest.fixture(scope="module")
+def named(built) -> dict[str, Graph]:
+    """The build's named graphs, as rdflib reads the TriG dump."""
+    ds = Dataset()
+    ds.parse(built / "packt-an.trig", format="trig")
+    return {str(g.identifier): g for g in ds.graphs() if len(g) and isinstance(g.identifier, URIRef)}
 
 
 # ---------------------------------------------------------------- stores that behave
 
 @pytest.mark.parametrize("behaviour", ["echo", "echo-charset", "canonical", "duplicated"])
-def test_publish_accepts_a_store_that_gives_back_the_same_graph(built, behaviour):
+def test_publish_accepts_a_store_that_gives_back_the_same_graph(built, named, behaviour):
     with fake_store(behaviour) as (url, store):
         res = publish(built, url)
         assert res.returncode == 0, res.stderr
-        assert store.stored == (built / "packt-an.nt").read_bytes()
-    assert f"published {_triples(built)} triples" in res.stderr
+    assert [g for g, _body in store.puts] == sorted(named)  # each named graph once, in order
+    for graph, body in store.puts:
+        assert isomorphic(Graph().parse(data=body.decode("utf-8"), format="nt"), named[graph]), graph
+    assert f"published {sum(len(g) for g in named.values())} triples" in res.stderr
+
+
+def test_publish_one_graph_pushes_the_whole_build_into_it(built):
+    graph = "https://w3id.org/packt-an/graph/test"
+    with fake_store("echo") as (url, store):
+        res = publish(built, url, "--graph", graph)
+        assert res.returncode == 0, res.stderr
+    assert [g for g, _body in store.puts] == [graph]
+    expected = sorted({line for line in (built / "packt-an.nt").read_text(encoding="utf-8").splitlines() if line.strip()})
+    assert store.stored.decode("utf-8").splitlines() == expected
+    assert f"published {len(expected)} triples" in res.stderr
 
 
 def test_the_canonical_fake_really_rewrites_numbers(built):
