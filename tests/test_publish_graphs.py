@@ -18,7 +18,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from conftest import assert_one_error_line, run
-from packtan.publish import graphs_from_trig, publish_graphs
+from packtan.publish import graphs_from_named, graphs_from_trig, publish_graphs
 from packtan.serve import Server
 
 EXTRA = '<https://w3id.org/packt-an/id/test/s> <http://www.w3.org/2000/01/rdf-schema#comment> "geändert"@de .\n'
@@ -199,3 +199,10 @@ def test_a_state_that_is_a_folder_is_refused_before_anything_is_sent(built, stor
     res = publish(built, store, tmp_path)
     assert_one_error_line(res, "--state", str(tmp_path), "not a regular file")
     assert all(held(store, g) is None for g in expected)
+
+
+def test_the_graphs_of_the_dump_are_the_named_graphs_of_the_project(built, project, expected):
+    """publish reads the build's TriG; it holds exactly `Project.named`, graph by graph."""
+    from_dump = graphs_from_trig(built / "packt-an.trig")
+    assert from_dump == graphs_from_named(project.named)
+    assert {g: text.count("\n") for g, text in from_dump.items()} == expected

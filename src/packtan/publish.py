@@ -412,6 +412,31 @@ def graphs_from_trig(path) -> dict[str, str]:
     return {iri: "".join(sorted(lines)) for iri, lines in collected.items()}
 
 
+def _ox_term(term):
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise UserError(f"not an RDF term: {term!r}")
+
+
+def graphs_from_named(named: dict) -> dict[str, str]:
+    """{graph IRI: canonical N-Triples} of `Project.named` ({graph IRI:
+    [(s, p, o)]}, rdflib terms); empty graphs are left out, as in the TriG dump."""
+    out = {}
+    for iri, triples in named.items():
+        lines = {_ntriples_line(ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o))) for s, p, o in triples}
+        if lines:
+            out[str(iri)] = "".join(sorted(lines))
+    return out
+
+
 def content_hash(ntriples: str) -> str:
     return "sha256:" + hashlib.sha256(ntriples.encode("utf-8")).hexdigest()
 
