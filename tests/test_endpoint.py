@@ -85,15 +85,17 @@ def test_serve_binds_loopback_by_default():
     assert args.host == "127.0.0.1"
 
 
-def test_publish_round_trips_every_triple(built):
+def test_publish_round_trips_every_triple(built, tmp_path):
     with Server(None, writable=True) as target:
         graph = "https://w3id.org/packt-an/graph/test"
-        res = run("publish", "--endpoint", target.store_url, "--graph", graph, "--dist", str(built))
+        state = str(tmp_path / "state.json")
+        res = run("publish", "--endpoint", target.store_url, "--graph", graph, "--dist", str(built), "--state", state)
         assert res.returncode == 0, res.stderr
         n = sum(1 for _ in (built / "packt-an.nt").open(encoding="utf-8"))
         assert f"published {n} triples" in res.stderr
-        # publishing again replaces the graph instead of adding to it
-        assert run("publish", "--endpoint", target.store_url, "--graph", graph, "--dist", str(built)).returncode == 0
+        # publishing again (--all: whatever the state says) replaces the graph instead of adding to it
+        again = run("publish", "--endpoint", target.store_url, "--graph", graph, "--dist", str(built), "--state", state, "--all")
+        assert again.returncode == 0 and f"published {n} triples" in again.stderr, again.stderr
         with urllib.request.urlopen(
             urllib.request.Request(
                 f"{target.store_url}?graph={urllib.parse.quote(graph, safe='')}",

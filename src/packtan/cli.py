@@ -90,17 +90,17 @@ def _parser() -> argparse.ArgumentParser:
 
     u = sub.add_parser("publish", help="push the build into a SPARQL 1.1 Graph Store Protocol endpoint")
     u.add_argument("--endpoint", required=True, metavar="URL", help="Graph Store endpoint, e.g. http://127.0.0.1:7879/store")
-    u.add_argument("--graph", default=DEFAULT_GRAPH, metavar="IRI", help=f"named graph to replace (default: {DEFAULT_GRAPH})")
+    u.add_argument("--graph", default=None, metavar="IRI", help="push the whole build into this one named graph (default: each named graph of the build as itself)")
     u.add_argument("--dist", type=Path, default=config.DIST_DIR, help="the build to push (built first when missing)")
-    u.add_argument("--timeout", type=_positive, default=60.0, metavar="S", help="deadline in seconds for the whole push and read-back (default: 60)")
+    u.add_argument("--timeout", type=_positive, default=60.0, metavar="S", help="deadline in seconds for the whole publish, every push and read-back (default: 60)")
+    u.add_argument("--state", type=Path, default=None, metavar="FILE", help="what was last published there (default: .packt-an-cache/publish-<hash of the endpoint>.json)")
+    u.add_argument("--all", action="store_true", help="push every graph, whatever the state says")
+    u.add_argument("--prune", action="store_true", help="delete graphs published before that the build no longer has")
 
     r = sub.add_parser("release", help="write dist/ as a deterministic archive packt-an-<version>.tar.gz")
     r.add_argument("--dist", type=Path, default=config.DIST_DIR, help="the build to archive (built first when missing)")
     r.add_argument("--out", type=Path, default=config.ROOT, help="folder for the archive (default: next to dist/)")
     return p
-
-
-DEFAULT_GRAPH = config.BASE + "graph/17-7349"
 
 
 def _port(text: str) -> int:
@@ -336,14 +336,34 @@ def cmd_serve(args, started) -> int:
 
 
 def cmd_publish(args, started) -> int:
-    from .publish import check_arguments, push_graph
+    from .publish import check_endpoint, check_graph, check_state_file, check_timeout, default_state_file, graphs_from_trig, publish_graphs
 
-    check_arguments(args.endpoint, args.graph, args.timeout)  # before anything is built or sent
+    check_endpoint(args.endpoint)  # the arguments before anything is built or sent
+    if args.graph is not None:
+        check_graph(args.graph)
+    check_timeout(args.timeout)
+    state = args.state or default_state_file(args.endpoint)
+    check_state_file(state)
     _ensure_built(args.dist)
-    nt = (args.dist / "packt-an.nt").read_text(encoding="utf-8")
-    n = push_graph(args.endpoint, args.graph, nt, timeout=args.timeout)
+    if args.graph is not None:  # the whole build as one graph
+        graphs = {args.graph: (args.dist / "packt-an.nt").read_text(encoding="utf-8")}
+    else:
+        graphs = graphs_from_trig(args.dist / "packt-an.trig")
+    done = publish_graphs(
+        args.endpoint,
+        graphs,
+        state,
+        prune=args.prune,
+        everything=args.all,
+        timeout=args.timeout,
+        say=lambda line: print(line, flush=True),
+        notice=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    stale = f", {len(done.stale)} stale (--prune deletes them)" if done.stale else ""
+    n = len(done.pushed)
     print(
-        f"published {n} triples to <{args.graph}> at {args.endpoint}; read back the same graph ({_elapsed(started)})",
+        f"published {done.triples} triples to {args.endpoint}: {n} graph{'' if n == 1 else 's'} pushed and read back the same, "
+        f"{len(done.unchanged)} unchanged, {len(done.deleted)} deleted{stale} ({_elapsed(started)})",
         file=sys.stderr,
     )
     return 0

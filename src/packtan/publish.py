@@ -1,34 +1,57 @@
 """`publish`: push the build into any SPARQL 1.1 Graph Store Protocol endpoint.
 
-`push_graph` replaces one named graph in one PUT request, reads it back with
-a GET and fails unless the store gave back the same graph: every triple, term
-by term (IRIs exactly; literals by datatype and value, so that a store that
-writes numbers and dates in canonical form, as Oxigraph does with "482.00" ->
-"482", still passes; language tags without regard to case). The graph has no
-blank nodes; should one turn up, the graphs are compared as RDF graphs
-(rdflib's isomorphism test).
+`publish_graphs` brings a store up to a set of named graphs (the build's
+TriG dump: one graph per named graph of `Project.named`, whatever the layout
+of the graphs is), in the order of their IRIs, and pushes only what changed
+since the last publish to that endpoint. A state file (JSON, one per
+endpoint URL) keeps the SHA-256 of each graph's canonical N-Triples (each
+triple once, lines sorted) as pushed; it is written atomically, and only
+after every graph went through. A graph whose hash is unchanged is skipped
+only if the store still holds it (a HEAD on the graph, SPARQL 1.1 Graph
+Store HTTP Protocol 5.5: 404 when it does not), so a wiped store gets
+everything again. A corrupt or foreign state file means "push everything"
+(a one-line notice). Graphs published before and gone from the build are
+deleted only when asked to (`prune`).
 
-One deadline (`timeout` seconds) covers the whole exchange, connecting,
-sending and reading both answers: a timer shuts the connection down when it
-passes, so a store that drip-feeds its answer cannot hold the command longer
-(a per-socket timeout restarts with every byte). Redirects are not followed.
+`push_graph` (and each push of `publish_graphs`) replaces one named graph in
+one PUT request, reads it back with a GET and fails unless the store gave
+back the same graph: every triple, term by term (IRIs exactly; literals by
+datatype and value, so that a store that writes numbers and dates in
+canonical form, as Oxigraph does with "482.00" -> "482", still passes;
+language tags without regard to case). The graph has no blank nodes; should
+one turn up, the graphs are compared as RDF graphs (rdflib's isomorphism
+test), and the graph counts as changed on every publish (blank node labels
+are not stable across parses).
+
+One deadline (`timeout` seconds) covers the whole exchange, every request of
+a publish, connecting, sending and reading the answers: a timer shuts the
+connection down when it passes, so a store that drip-feeds its answer cannot
+hold the command longer (a per-socket timeout restarts with every byte).
+Redirects are not followed.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import http.client
+import json
 import math
+import os
 import re
 import socket
 import ssl
+import tempfile
 import threading
 import time
 import urllib.parse
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import config
 from .errors import UserError
 
 DEFAULT_TIMEOUT = 60.0
@@ -311,25 +334,29 @@ def _target(parts, graph_iri: str) -> str:
     return f"{path}?{query}graph={urllib.parse.quote(graph_iri, safe='')}"
 
 
-def push_graph(endpoint: str, graph_iri: str, ntriples: str, expected: int | None = None, timeout: float = DEFAULT_TIMEOUT) -> int:
-    """PUT the graph (replacing it), GET it back, check it is the same graph;
-    return its number of triples. Everything within `timeout` seconds."""
-    parts = check_endpoint(endpoint)
-    check_graph(graph_iri)
-    check_timeout(timeout)
-    data = ntriples.encode("utf-8")
-    pushed = _parse(data, "the build's N-Triples")
-    if expected is not None and expected != len(pushed):
-        raise UserError(f"the build's N-Triples hold {len(pushed)} distinct triples, not {expected}")
+def _ntriples_line(quad) -> str:
+    return f"{quad.subject} {quad.predicate} {quad.object} .\n"
+
+
+def canonical_ntriples(data: bytes | str, what: str) -> str:
+    """The graph as canonical N-Triples: each triple once, lines sorted."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        lines = {_ntriples_line(q) for q in ox.parse(input=data, format=ox.RdfFormat.N_TRIPLES)}
+    except SyntaxError as exc:
+        raise UserError(f"{what}: not N-Triples: {str(exc).splitlines()[0][:200]}") from None
+    return "".join(sorted(lines))
+
+
+def _push(deadline: _Deadline, parts, graph_iri: str, data: bytes, pushed: dict) -> int:
+    """PUT one graph, GET it back, compare; the number of triples read back."""
+    endpoint = deadline.endpoint
     target = _target(parts, graph_iri)
     limit = 4 * len(data) + (1 << 20)  # a store may write longer forms, never this much longer
-    deadline = _Deadline(timeout, endpoint)
-    try:
-        answer = _exchange(deadline, parts, target, "PUT", data, {"Content-Type": MEDIA_TYPE}, 1 << 20)
-        _check_status(endpoint, "PUT", *answer)
-        status, reason, headers, body = _exchange(deadline, parts, target, "GET", None, {"Accept": MEDIA_TYPE}, limit)
-    finally:
-        deadline.cancel()
+    answer = _exchange(deadline, parts, target, "PUT", data, {"Content-Type": MEDIA_TYPE}, 1 << 20)
+    _check_status(endpoint, "PUT", *answer)
+    status, reason, headers, body = _exchange(deadline, parts, target, "GET", None, {"Accept": MEDIA_TYPE}, limit)
     _check_status(endpoint, "GET", status, reason, headers, body)
     ctype = headers.get("Content-Type", "")
     media, _, params = ctype.partition(";")
@@ -345,3 +372,233 @@ def push_graph(endpoint: str, graph_iri: str, ntriples: str, expected: int | Non
     back = _parse(body, f"{endpoint}: GET answer")
     compare(pushed, back, endpoint)
     return len(back)
+
+
+def push_graph(endpoint: str, graph_iri: str, ntriples: str, expected: int | None = None, timeout: float = DEFAULT_TIMEOUT) -> int:
+    """PUT the graph (replacing it), GET it back, check it is the same graph;
+    return its number of triples. Everything within `timeout` seconds."""
+    parts = check_endpoint(endpoint)
+    check_graph(graph_iri)
+    check_timeout(timeout)
+    data = ntriples.encode("utf-8")
+    pushed = _parse(data, "the build's N-Triples")
+    if expected is not None and expected != len(pushed):
+        raise UserError(f"the build's N-Triples hold {len(pushed)} distinct triples, not {expected}")
+    deadline = _Deadline(timeout, endpoint)
+    try:
+        return _push(deadline, parts, graph_iri, data, pushed)
+    finally:
+        deadline.cancel()
+
+# ---------------------------------------------------------------- one graph per named graph, only what changed
+
+STATE_FORMAT = "packt-an publish state 1"
+
+
+def graphs_from_trig(path) -> dict[str, str]:
+    """{graph IRI: canonical N-Triples} of every named graph in a TriG file
+    (the build's `packt-an.trig`, written from `Project.named`)."""
+    collected: dict[str, set] = {}
+    try:
+        with open(path, "rb") as fh:
+            for q in ox.parse(fh, format=ox.RdfFormat.TRIG):
+                if not isinstance(q.graph_name, ox.NamedNode):
+                    raise UserError(f"{path}: holds triples outside a named graph ({_nt(q)}); only named graphs are published")
+                collected.setdefault(q.graph_name.value, set()).add(_ntriples_line(q))
+    except SyntaxError as exc:
+        raise UserError(f"{path}: not TriG: {str(exc).splitlines()[0][:200]}") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return {iri: "".join(sorted(lines)) for iri, lines in collected.items()}
+
+
+def _ox_term(term):
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise UserError(f"not an RDF term: {term!r}")
+
+
+def graphs_from_named(named: dict) -> dict[str, str]:
+    """{graph IRI: canonical N-Triples} of `Project.named` ({graph IRI:
+    [(s, p, o)]}, rdflib terms); empty graphs are left out, as in the TriG dump."""
+    out = {}
+    for iri, triples in named.items():
+        lines = {_ntriples_line(ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o))) for s, p, o in triples}
+        if lines:
+            out[str(iri)] = "".join(sorted(lines))
+    return out
+
+
+def content_hash(ntriples: str) -> str:
+    return "sha256:" + hashlib.sha256(ntriples.encode("utf-8")).hexdigest()
+
+
+def default_state_file(endpoint: str) -> Path:
+    """Where the state of publishing to `endpoint` is kept unless --state says otherwise."""
+    key = hashlib.sha256(endpoint.encode("utf-8")).hexdigest()[:16]
+    return config.ROOT / ".packt-an-cache" / f"publish-{key}.json"
+
+
+def check_state_file(path: Path) -> None:
+    """UserError if `path` cannot be a state file (before anything is sent)."""
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        raise UserError(f"--state {path}: not a regular file")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise UserError(f"--state {path}: {path.parent} is not a folder")
+
+
+def read_state(path: Path, endpoint: str, notice) -> dict[str, str]:
+    """{graph IRI: content hash} last published to `endpoint`; {} (with a
+    notice) when the file is unreadable, corrupt or about another endpoint."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    why = None
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        state, why = None, f"cannot be read ({exc.strerror or exc})"
+    except (UnicodeDecodeError, ValueError):
+        state, why = None, "not valid JSON"
+    if why is None:
+        graphs = state.get("graphs") if isinstance(state, dict) else None
+        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT or not isinstance(graphs, dict):
+            why = "not a publish state file"
+        elif state.get("endpoint") != endpoint:
+            why = f"the state of another endpoint ({str(state.get('endpoint'))[:100]})"
+        elif not all(isinstance(k, str) and isinstance(v, str) for k, v in graphs.items()):
+            why = "not a publish state file (graphs are not IRI: hash)"
+        else:
+            return dict(graphs)
+    notice(f"notice: {path}: {why}; pushing every graph")
+    return {}
+
+
+def write_state(path: Path, endpoint: str, graphs: dict[str, str]) -> None:
+    """Write the state atomically (a temporary file beside it, then rename)."""
+    path = Path(path)
+    text = json.dumps({"format": STATE_FORMAT, "endpoint": endpoint, "graphs": dict(sorted(graphs.items()))}, indent=1) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise UserError(f"--state {path}: cannot write the publish state: {exc.strerror or exc} (the graphs were published; the next publish pushes them again)") from None
+
+
+def _on_store(deadline: _Deadline, parts, graph_iri: str) -> tuple[bool, str]:
+    """Does the store still hold the graph? A HEAD on it (SPARQL 1.1 Graph
+    Store HTTP Protocol 5.5: 404 when there is no such graph)."""
+    status, reason, headers, body = _exchange(deadline, parts, _target(parts, graph_iri), "HEAD", None, {"Accept": MEDIA_TYPE}, 1 << 16)
+    if 300 <= status < 400:
+        _check_status(deadline.endpoint, "HEAD", status, reason, headers, body)
+    if 200 <= status < 300:
+        return True, ""
+    if status == 404:
+        return False, "not on the store any more"
+    return False, f"the store did not confirm it holds it: HEAD answered HTTP {status}"
+
+
+def _delete(deadline: _Deadline, parts, graph_iri: str) -> bool:
+    """DELETE the graph; False when the store had no such graph (404)."""
+    status, reason, headers, body = _exchange(deadline, parts, _target(parts, graph_iri), "DELETE", None, {}, 1 << 20)
+    if status == 404:
+        return False
+    _check_status(deadline.endpoint, "DELETE", status, reason, headers, body)
+    return True
+
+
+@dataclass
+class Outcome:
+    pushed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # published before, gone locally, kept (no --prune)
+    triples: int = 0  # read back, over the pushed graphs
+
+
+def publish_graphs(
+    endpoint: str,
+    graphs: dict[str, str],
+    state_file: Path,
+    *,
+    prune: bool = False,
+    everything: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    say=None,
+    notice=None,
+) -> Outcome:
+    """Bring the store at `endpoint` up to `graphs` ({IRI: N-Triples}).
+
+    In the order of the IRIs: a graph whose content hash is the one in the
+    state file and which the store still holds (HEAD) is left alone; every
+    other graph is PUT and read back. Graphs in the state but not in
+    `graphs` are DELETEd with `prune`, else kept and reported. The state is
+    written (atomically) only when everything succeeded. `everything`
+    pushes every graph whatever the state says. One deadline covers it all.
+    """
+    say = say or (lambda line: None)
+    notice = notice or (lambda line: None)
+    parts = check_endpoint(endpoint)
+    for iri in graphs:
+        check_graph(iri)
+    check_timeout(timeout)
+    check_state_file(state_file)
+    prepared = {}
+    for iri in sorted(graphs):
+        text = canonical_ntriples(graphs[iri], f"graph <{iri}>")
+        prepared[iri] = (text, content_hash(text))
+    kept = read_state(state_file, endpoint, notice)  # also with --all: what may be pruned
+    previous = {} if everything else kept
+    state: dict[str, str] = {}
+    out = Outcome()
+    deadline = _Deadline(timeout, endpoint)
+    try:
+        for iri, (text, digest) in prepared.items():
+            n = text.count("\n")
+            why = "new" if iri not in previous else "changed"
+            if everything:
+                why = "--all"
+            elif previous.get(iri) == digest:
+                there, why = _on_store(deadline, parts, iri)
+                if there:
+                    out.unchanged.append(iri)
+                    state[iri] = digest
+                    say(f"unchanged  <{iri}>  {n} triples")
+                    continue
+            data = text.encode("utf-8")
+            back = _push(deadline, parts, iri, data, _parse(data, f"graph <{iri}>"))
+            out.pushed.append(iri)
+            out.triples += back
+            state[iri] = digest
+            say(f"pushed     <{iri}>  {back} triples ({why})")
+        for iri in sorted(kept.keys() - prepared.keys()):
+            if prune:
+                found = _delete(deadline, parts, iri)
+                out.deleted.append(iri)
+                say(f"deleted    <{iri}>" + ("" if found else "  (the store no longer had it)"))
+            else:
+                out.stale.append(iri)
+                state[iri] = kept[iri]
+                say(f"stale      <{iri}>  (published before, not in the build; --prune deletes it)")
+    finally:
+        deadline.cancel()
+    write_state(state_file, endpoint, state)
+    return out
