@@ -167,12 +167,12 @@ def test_failed_build_leaves_previous_dist_intact(tmp_path):
     assert run("build", cwd=proj).returncode == 0
     before = _tree(proj / "dist")
     # a syntax error: exit 2
-    (proj / "data" / "zz-broken.ttl").write_text("this is not turtle\n", encoding="utf-8")
+    (proj / "data" / "17-7349" / "zz-broken.ttl").write_text("this is not turtle\n", encoding="utf-8")
     res = run("build", cwd=proj)
     assert res.returncode == 2 and "zz-broken.ttl:1" in res.stderr
     assert _tree(proj / "dist") == before
     # a violation: exit 1
-    (proj / "data" / "zz-broken.ttl").write_text(
+    (proj / "data" / "17-7349" / "zz-broken.ttl").write_text(
         "@prefix pa: <https://w3id.org/packt-an/vocab#> .\n"
         "<https://w3id.org/packt-an/id/event/2016-01-01-x> a pa:Event .\n",
         encoding="utf-8",

@@ -46,7 +46,9 @@ def test_trig_round_trip_and_one_graph_per_source_file(built):
             union.add(t)
     assert isomorphic(union, _turtle(built))
     assert "https://w3id.org/packt-an/graph/ontology/packt-an" in names
-    assert any(n.startswith("https://w3id.org/packt-an/graph/data/") for n in names)
+    # one graph for data/shared/ and one per document (data/17-7349/ with its derived selectors)
+    assert {"https://w3id.org/packt-an/graph/shared", "https://w3id.org/packt-an/graph/doc/17-7349"} <= names
+    assert not any(n.startswith("https://w3id.org/packt-an/graph/data/") for n in names)
 
 
 def test_jsonld_reads_as_plain_json(built):

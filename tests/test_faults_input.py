@@ -115,13 +115,13 @@ def _loop(p: Path) -> None:
 
 
 TREE_FAULTS = {
-    "data-text-file": ("data/notes.txt", lambda p: p.write_text("notes\n"), "not a Turtle file"),
-    "data-folder": ("data/drafts", lambda p: p.mkdir(), "not a Turtle file"),
-    "data-folder-named-ttl": ("data/drafts.ttl", lambda p: p.mkdir(), "a folder"),
-    "data-fifo": ("data/pipe.ttl", _fifo, "not a regular file"),
-    "data-dangling-symlink": ("data/gone.ttl", _dangling, "dangling"),
-    "data-symlink-loop": ("data/loop.ttl", _loop, "loop"),
-    "data-syntax-error": ("data/broken.ttl", lambda p: p.write_text(TTL_HEAD + f"{SUBJECT} schema:name .\n"), "broken.ttl:4"),
+    "data-text-file": ("data/17-7349/notes.txt", lambda p: p.write_text("notes\n"), "not a Turtle file"),
+    "data-folder": ("data/17-7349/drafts", lambda p: p.mkdir(), "not a Turtle file"),
+    "data-folder-named-ttl": ("data/shared/drafts.ttl", lambda p: p.mkdir(), "a folder"),
+    "data-fifo": ("data/17-7349/pipe.ttl", _fifo, "not a regular file"),
+    "data-dangling-symlink": ("data/shared/gone.ttl", _dangling, "dangling"),
+    "data-symlink-loop": ("data/17-7349/loop.ttl", _loop, "loop"),
+    "data-syntax-error": ("data/17-7349/broken.ttl", lambda p: p.write_text(TTL_HEAD + f"{SUBJECT} schema:name .\n"), "broken.ttl:4"),
     "ontology-stray-file": ("ontology/README", lambda p: p.write_text("x\n"), "not a Turtle file"),
     "shapes-syntax-error": ("shapes/zz-broken.ttl", lambda p: p.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<x> a sh:NodeShape"), "zz-broken.ttl"),
     "check-malformed": ("queries/checks/zz-broken.rq", lambda p: p.write_text("SELECT ?focus WHERE { ?focus ?p \n"), "zz-broken.rq"),

@@ -113,14 +113,8 @@ def property_report(project, data_triples) -> tuple[list, list]:
 @pytest.fixture(scope="module")
 def report():
     project = load_project()
-    data = [t for f in project.files if f.parent == config.DATA_DIR for t in project.named[_graph(f)]]
+    data = [t for triples in project.file_triples.values() for t in triples]  # data/shared/ and data/<NN-NNNN>/
     return property_report(project, data)
-
-
-def _graph(f):
-    from packtan.load import graph_iri
-
-    return graph_iri(f)
 
 
 def test_every_property_of_every_class_has_a_value_type(report):

@@ -8,7 +8,10 @@ from rdflib.namespace import PROV
 
 from packtan.config import ID, PA
 from packtan.provenance import normalise_source, quote_in_source, raw_source, reading_text, spans_quote
-from packtan.selectors import GRAPH as SELECTORS, OA, SOURCE_TEXT
+from packtan.corpus import document_graph
+from packtan.selectors import OA, SOURCE_TEXT, source_text
+
+DOC_GRAPH = document_graph("17-7349")  # this document's files and the selectors derived for it
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +43,8 @@ def test_every_passage_belongs_to_a_part_of_the_document(g):
 
 
 def test_every_fact_is_traced_to_a_passage(g, project):
-    derived = {t[0] for t in project.named[SELECTORS]}  # the selectors, built from the passages
+    hand_written = {t for triples in project.file_triples.values() for t in triples}
+    derived = {t[0] for t in project.named[DOC_GRAPH] if t not in hand_written}  # the selectors, built from the passages
     facts = {
         s
         for s in g.subjects(RDF.type, None)
@@ -115,9 +119,14 @@ def test_a_quote_that_stands_twice_points_at_the_occurrence_given(g):
         assert got == spans[int(g.value(p, PA.occurrence)) - 1] != spans[0]
 
 
-def test_selectors_are_a_graph_of_their_own_without_blank_nodes(project):
-    derived = project.named[SELECTORS]
+def test_selectors_are_derived_into_the_documents_graph_without_blank_nodes(project):
+    hand_written = {t for triples in project.file_triples.values() for t in triples}
+    derived = [t for t in project.named[DOC_GRAPH] if t not in hand_written]
     assert derived and all(not isinstance(x, BNode) for t in derived for x in t)
-    for name, triples in project.named.items():
-        if name != SELECTORS:
+    assert any(p == OA.hasSelector for _s, p, _o in derived)
+    for f, triples in project.file_triples.items():  # never written by hand
+        assert not any(p in (OA.hasSelector, OA.start, OA.exact) for _s, p, _o in triples), f
+    for name, triples in project.named.items():  # and in no other graph
+        if name != DOC_GRAPH:
             assert not any(p in (OA.hasSelector, OA.start, OA.exact) for _s, p, _o in triples), name
+    assert SOURCE_TEXT == source_text("17-7349") == URIRef("https://w3id.org/packt-an/id/doc/17-7349/quelltext")

@@ -286,7 +286,7 @@ def test_not_acceptable_names_what_is_available(site):
     assert status == 406 and b"text/turtle" in body
 
 
-@pytest.mark.parametrize("path", ["/vocab", "/dataset", "/shapes", "/graph/data/events",
+@pytest.mark.parametrize("path", ["/vocab", "/dataset", "/shapes", "/graph/doc/17-7349", "/graph/shared",
                                   "/query/q09-kosten-veranstaltungen", "/id/doc/17-7349"])
 def test_every_kind_of_iri_path_negotiates(site, path):
     status, headers, _ = respond(site, "GET", path, "text/turtle")
@@ -459,7 +459,7 @@ def test_every_resource_under_id_answers_turtle_and_json_ld_with_all_its_triples
 
 
 def test_search_index_holds_other_labels_too(site):
-    # skos:altLabel "Landesregierung" of the Niedersächsische Landesregierung (data/organisations.ttl)
+    # skos:altLabel "Landesregierung" of the Niedersächsische Landesregierung (data/shared/organisations.ttl)
     index = json.loads((site / "search.json").read_text(encoding="utf-8"))
     hits = [e for e in index if "Landesregierung" in e[3]]
     assert hits and all(h[1].startswith("id/org/") for h in hits)

@@ -5,7 +5,7 @@ site of `dist/site/` the way the Cool URIs practice asks, and `serve` (or any
 front) calls it for every path that is not the SPARQL endpoint's:
 
 - an IRI of the graph, `/PATH` (`/id/place/hannover`, `/vocab`, `/dataset`,
-  `/graph/data/events`, `/query/q09-…`), is the name of a thing (a place, a
+  `/graph/doc/17-7349`, `/query/q09-…`), is the name of a thing (a place, a
   conference), not of a document. It answers **303 See Other** to the document
   that describes it in the format the `Accept` header prefers:
   `PATH.html` (text/html, the default), `PATH.ttl` (text/turtle),
