@@ -260,12 +260,23 @@ def run_unit(task: Task) -> dict:
     focus = [s for s in focus if isinstance(s, URIRef)]
     findings = _shacl(g, _WORKER["shapes"], focus)
     findings += [lexical_finding(subject, predicate, literal, why) for _p, subject, predicate, literal, why in problems]
-    nt = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in derived)
+    nt = _ntriples(derived)
     return {
         "findings": [_finding_json(f) for f in findings],
         "derived": nt,
         "lexical": len(problems),
     }
+
+
+def _ntriples(triples) -> str:
+    """N-Triples of some rdflib triples, one sorted line each (rdflib's writer, Oxigraph's form)."""
+    if not triples:
+        return ""
+    g = Graph()
+    g.addN((s, p, o, g) for s, p, o in triples)
+    data = g.serialize(format="nt", encoding="utf-8")
+    lines = {f"{q.subject} {q.predicate} {q.object} .\n" for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
+    return "".join(sorted(lines))
 
 
 def _run_in_worker(task: Task) -> tuple[str, dict]:
