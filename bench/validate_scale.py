@@ -25,18 +25,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def _run(args: list[str]) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS in kB, last stderr line) of one build.py run under /usr/bin/time -v."""
+def _run(args: list[str]) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in kB, summary line) of one build.py run under /usr/bin/time -v."""
     cmd = ["/usr/bin/time", "-v", sys.executable, str(ROOT / "build.py"), *args]
     p = subprocess.run(cmd, capture_output=True, text=True)
     err = p.stderr
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", err)
     h, m, s = (int(wall.group(1) or 0), int(wall.group(2)), float(wall.group(3))) if wall else (0, 0, float("nan"))
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", err))
     line = next((l for l in err.splitlines() if l.startswith("validated")), err.strip().splitlines()[-1] if err.strip() else "")
     if p.returncode not in (0, 1):
         raise SystemExit(f"build.py {' '.join(args)} failed ({p.returncode}): {err.strip()[-500:]}")
-    return h * 3600 + m * 60 + s, int(rss.group(1)) if rss else 0, line
+    return h * 3600 + m * 60 + s, cpu, int(rss.group(1)) if rss else 0, line
 
 
 def main() -> int:
@@ -51,8 +52,8 @@ def main() -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="packt-an-validate-scale-"))
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     print(f"# {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
-    print("| corpus | run | wall s | peak RSS MB | units validated |", flush=True)
-    print("|---|---|---|---|---|", flush=True)
+    print("| corpus | run | wall s | CPU s (user+sys, all processes) | peak RSS MB | units validated |", flush=True)
+    print("|---|---|---|---|---|---|", flush=True)
     sizes = ([("project", None)] if args.project else []) + [(f"{n} copies", None) for n in args.copies]
     for label, root in sizes:
         if label == "project":  # a copy of the project's data: the run that changes a document must not touch it
@@ -77,12 +78,12 @@ def main() -> int:
                 original = changed.read_bytes()
                 changed.write_bytes(original + b"\n<https://w3id.org/packt-an/id/doc/x> <http://www.w3.org/2000/01/rdf-schema#comment> \"bench\"@en .\n")
             try:
-                wall, rss, line = _run(base)
+                wall, cpu, rss, line = _run(base)
             finally:
                 if changed is not None:
                     changed.write_bytes(original)
             units = re.search(r"(\d+ of \d+) units", line)
-            print(f"| {label} | {name} | {wall:.1f} | {rss / 1024:.0f} | {units.group(1) if units else line} |", flush=True)
+            print(f"| {label} | {name} | {wall:.1f} | {cpu:.1f} | {rss / 1024:.0f} | {units.group(1) if units else line} |", flush=True)
     print(f"# load average {os.getloadavg()[0]:.1f} at the end", flush=True)
     return 0
 
