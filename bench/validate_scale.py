@@ -40,6 +40,38 @@ def _run(args: list[str]) -> tuple[float, float, int, str]:
     return h * 3600 + m * 60 + s, cpu, int(rss.group(1)) if rss else 0, line
 
 
+_REFERENCE = """
+import sys
+sys.path.insert(0, {src!r})
+from packtan.corpus import discover
+from packtan.engine import OxGraph
+from packtan.validate.checks import run_integrity_checks
+from packtan.validate.corpus import validate_whole, whole_graph
+corpus = discover({root!r})
+validate_whole(corpus)
+run_integrity_checks(OxGraph(whole_graph(corpus)))
+"""
+
+
+def _reference(root: Path) -> tuple[float, float, int, str]:
+    """The whole union at once, as the single-graph validation does it: pySHACL
+    over one rdflib graph, the checks on Oxigraph loaded from its N-Triples."""
+    code = _REFERENCE.format(src=str(ROOT / "src"), root=str(root))
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-c", code]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"reference run failed: {p.stderr.strip()[-500:]}")
+    return _times(p.stderr) + ("whole union at once",)
+
+
+def _times(err: str) -> tuple[float, float, int]:
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", err)
+    h, m, s = (int(wall.group(1) or 0), int(wall.group(2)), float(wall.group(3))) if wall else (0, 0, float("nan"))
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", err))
+    return h * 3600 + m * 60 + s, cpu, int(rss.group(1)) if rss else 0
+
+
 def main() -> int:
     from packtan.synthetic import make_corpus
 
@@ -48,6 +80,7 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--project", action="store_true", help="also the project itself (its own cache folder, removed first)")
     ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument("--reference", action="store_true", help="also validate the whole union at once (one graph, one pySHACL run)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="packt-an-validate-scale-"))
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
@@ -70,6 +103,9 @@ def main() -> int:
         shutil.rmtree(cache, ignore_errors=True)
         base = ["validate", "--corpus", str(root), "--cache", str(cache), "--format", "tsv", *jobs]
         runs = [("from scratch", None), ("unchanged", None), ("one document changed", "change")]
+        if args.reference:
+            wall, cpu, rss, line = _reference(root)
+            print(f"| {label} | {line} | {wall:.1f} | {cpu:.1f} | {rss / 1024:.0f} | - |", flush=True)
         for name, action in runs:
             changed = None
             if action == "change":
