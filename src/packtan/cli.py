@@ -32,17 +32,18 @@ def _parser() -> argparse.ArgumentParser:
         "--wait", type=float, default=60.0, metavar="S",
         help="seconds to wait for another build into the same folder before giving up (default: 60)",
     )
+    _corpus_options(b)
 
     v = sub.add_parser("validate", help="validate the data (or FILEs in its place) against the shapes")
     v.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Turtle files to validate instead of data/")
     v.add_argument("--lang", choices=("de", "en"), default="en", help="language of the report (default: en)")
-    v.add_argument("--corpus", type=Path, metavar="DIR", help="a corpus folder (DIR/data/, DIR/sources/) instead of the project's")
     v.add_argument(
         "--format",
         choices=("text", "turtle", "tsv"),
         default="text",
         help="readable text, a SHACL report in Turtle, or one tab-separated line per finding (focus, shape, constraint, path)",
     )
+    _corpus_options(v)
 
     q = sub.add_parser(
         "query",
@@ -192,6 +193,10 @@ def cmd_build(args, started) -> int:
     from .dist import NotConforming, build
     from .validate import report_text
 
+    if args.corpus is not None:
+        return _cmd_build_corpus(args, started)
+    if args.jobs is not None or args.cache is not None or args.no_cache:
+        raise UserError("build.py build: --jobs, --cache and --no-cache need --corpus DIR")
     try:
         summary = build(args.out, wait=args.wait)
     except NotConforming as exc:
@@ -207,13 +212,58 @@ def cmd_build(args, started) -> int:
     return 0
 
 
+def _corpus_options(p) -> None:
+    p.add_argument("--corpus", type=Path, metavar="DIR", help="validate a corpus folder (DIR/data/shared/, DIR/data/<NN-NNNN>/, DIR/sources/)")
+    p.add_argument("--jobs", type=_count, default=None, metavar="N", help="worker processes for a corpus (default: the number of CPUs; 1 = in process)")
+    p.add_argument("--cache", type=Path, default=None, metavar="DIR", help="cache of per-document findings (default: DIR/.packt-an-cache/validation/)")
+    p.add_argument("--no-cache", action="store_true", help="validate every document again and write no cache")
+
+
+def _cmd_build_corpus(args, started) -> int:
+    from .corpus_build import build_corpus
+    from .dist import NotConforming
+    from .validate import report_text
+
+    if args.no_cache and args.cache is not None:
+        raise UserError("build.py: give --cache DIR or --no-cache, not both")
+    cache = None if args.no_cache else (args.cache if args.cache is not None else "default")
+    try:
+        summary = build_corpus(args.corpus, args.out, jobs=args.jobs, cache_dir=cache, wait=args.wait)
+    except NotConforming as exc:
+        view = exc.project
+        sys.stdout.write(report_text(exc.result, view, args.lang, view.defined_in))
+        print(f"build failed: the corpus does not conform; {args.out} left unchanged ({_elapsed(started)})", file=sys.stderr)
+        return 1
+    print(
+        f"built {summary.out_dir}: {summary.documents} documents, {summary.files_in} source files, {summary.triples} triples, "
+        f"conforms, {len(summary.files_out)} files written; {len(summary.validated)} units validated and "
+        f"{len(summary.rendered)} graphs written anew, the rest from the cache ({_elapsed(started)})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _corpus_validation(args):
+    """(corpus, result) of `--corpus DIR` with the --jobs and --cache options."""
+    from .corpus import discover
+    from .validate.corpus import validate_corpus
+
+    if args.no_cache and args.cache is not None:
+        raise UserError("build.py: give --cache DIR or --no-cache, not both")
+    corpus = discover(args.corpus)
+    cache = None if args.no_cache else (args.cache if args.cache is not None else "default")
+    return corpus, validate_corpus(corpus, jobs=args.jobs, cache_dir=cache)
+
+
 def cmd_validate(args, started) -> int:
+    if getattr(args, "corpus", None) is not None:
+        return _cmd_validate_corpus(args, started)
+    if args.jobs is not None or args.cache is not None or args.no_cache:
+        raise UserError("build.py validate: --jobs, --cache and --no-cache need --corpus DIR")
     from .load import load_project
     from .validate import report_graph, report_text, validate_project
 
-    if args.corpus is not None and args.files:
-        raise UserError("build.py validate: give FILEs or --corpus DIR, not both")
-    project = load_project(args.files or None, root=args.corpus)
+    project = load_project(args.files or None)
     result = validate_project(project)
     if args.format == "turtle":
         from .dumps import to_turtle
@@ -227,6 +277,31 @@ def cmd_validate(args, started) -> int:
         sys.stdout.write(report_text(result, project, args.lang, project.defined_in))
     state = "conforms" if result.conforms else f"{len(result.violations)} violation(s)"
     print(f"validated {len(project.files)} files, {len(project.union)} triples: {state} ({_elapsed(started)})", file=sys.stderr)
+    return 0 if result.conforms else 1
+
+
+def _cmd_validate_corpus(args, started) -> int:
+    from .validate import finding_rows, report_graph, report_text
+
+    if args.files:
+        raise UserError("build.py validate: give FILEs or --corpus DIR, not both")
+    corpus, result = _corpus_validation(args)
+    view = result.view
+    if args.format == "turtle":
+        from .dumps import to_turtle
+
+        sys.stdout.write(to_turtle(report_graph(result)))
+    elif args.format == "tsv":
+        sys.stdout.write("".join("\t".join(row) + "\n" for row in finding_rows(result, view)))
+    else:
+        sys.stdout.write(report_text(result, view, args.lang, view.defined_in))
+    state = "conforms" if result.conforms else f"{len(result.violations)} violation(s)"
+    units = len(result.validated) + len(result.reused)
+    print(
+        f"validated {len(corpus.documents)} documents ({len(corpus.files)} files, {result.triples} triples): {state}; "
+        f"{len(result.validated)} of {units} units validated, {len(result.reused)} from the cache ({_elapsed(started)})",
+        file=sys.stderr,
+    )
     return 0 if result.conforms else 1
 
 
