@@ -97,17 +97,15 @@ def to_turtle(g: Graph) -> str:
     """Turtle, subjects in order, with the project's prefixes.
 
     Oxigraph's writer for graphs without blank nodes (fast); for a graph
-    with blank nodes, rdflib's writer over its canonical form, so that the
+    with blank nodes, rdflib's writer over rdflib's canonical form (labels
+    computed by `canonical`, the same as rdflib's, faster), so that the
     order of nested [ … ] does not depend on generated labels.
     """
     triples = list(g)
     if any(isinstance(t, BNode) for tr in triples for t in tr):
-        from rdflib.compare import to_canonical_graph
+        from .canonical import canonical_graph
 
-        canonical = Graph()  # blank node labels from content, not chance
-        for t in to_canonical_graph(g):
-            canonical.add(t)
-        canonical = _bind(canonical)
+        canonical = _bind(canonical_graph(g))  # blank node labels from content, not chance
         canonical.bind("pash", config.PASH, override=True, replace=True)
         return canonical.serialize(format="turtle")
     prefixes = _prefixes(triples)
