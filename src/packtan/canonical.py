@@ -42,9 +42,13 @@ class _FastCanonicalizer(_TripleCanonicalizer):
         for s, p, o in graph:
             if isinstance(p, BNode):
                 raise _Unsupported("a blank node as predicate")
-            if isinstance(s, BNode) or isinstance(o, BNode):
+            if isinstance(s, BNode):  # only blank nodes are ever distinguished
                 self._subj_of[o][s].append(p)
+            if isinstance(o, BNode):
                 self._obj_of[s][o].append(p)
+        # plain dicts of (node, predicates) pairs
+        self._subj_of = {w: list(d.items()) for w, d in self._subj_of.items()}
+        self._obj_of = {w: list(d.items()) for w, d in self._obj_of.items()}
         self._item_hash: dict = {}
 
     def _value(self, c: Color) -> int:
@@ -88,29 +92,32 @@ class _FastCanonicalizer(_TripleCanonicalizer):
                 if not isinstance(n, BNode):
                     raise _Unsupported("a colour with a node that is not blank")
                 color_of[n] = c
-        pos = {id(c): i for i, c in enumerate(elig)}
         in_seq = {id(c) for c in sequence}
         nondiscrete = sum(1 for c in elig if len(c.nodes) > 1)
         cache = self._hash_cache
         hashfunc = self.hashfunc
-        subj_of, obj_of = self._subj_of, self._obj_of
+        subj_get, obj_get = self._subj_of.get, self._obj_of.get
         while sequence and nondiscrete:
             W = sequence.pop()  # noqa: N806
             in_seq.discard(id(W))
+            linked = [(w, subj_get(w), obj_get(w)) for w in W.nodes]
+            if not any(a or b for _w, a, b in linked):
+                continue
             wh = W.hash_color()
             items: dict = defaultdict(list)
-            for w in W.nodes:
-                for n, ps in subj_of.get(w, {}).items():  # (n, p, w)
+            for _w, a, b in linked:
+                for n, ps in a or ():  # (n, p, w)
                     if n in color_of:
                         items[n].extend((1, p, wh) for p in ps)
-                for n, ps in obj_of.get(w, {}).items():  # (w, p, n)
+                for n, ps in b or ():  # (w, p, n)
                     if n in color_of:
                         items[n].extend((wh, p, 3) for p in ps)
             if not items:
                 continue
             affected = {id(color_of[n]): color_of[n] for n in items}
-            replaced: dict = {}
-            for c in sorted(affected.values(), key=lambda x: pos[id(x)]):
+            at = {key: elig.index(c) for key, c in affected.items()}  # identity: colours have no __eq__
+            replaced: list = []
+            for c in sorted(affected.values(), key=lambda x: at[id(x)]):
                 base = self._value(c)
                 groups: dict = {}
                 for n in c.nodes:
@@ -139,16 +146,9 @@ class _FastCanonicalizer(_TripleCanonicalizer):
                 for x in colors:
                     for n in x.nodes:
                         color_of[n] = x
-                replaced[id(c)] = (c, colors)
-            if all(len(colors) == 1 for _c, colors in replaced.values()):
-                for key, (c, colors) in replaced.items():
-                    i = pos.pop(key)
-                    elig[i] = colors[0]
-                    pos[id(colors[0])] = i
-            else:
-                elig = [x for c in elig for x in (replaced[id(c)][1] if id(c) in replaced else (c,))]
-                pos = {id(c): i for i, c in enumerate(elig)}
-            del replaced  # the replaced colours may go: their ids are no longer in pos
+                replaced.append((at[id(c)], colors))
+            for i, colors in reversed(replaced):  # from the end: the positions before stay valid
+                elig[i:i + 1] = colors
         return front + elig
 
 
