@@ -18,10 +18,8 @@ def test_one_process_and_two_give_the_same_files(project):
 def test_a_failing_child_leaves_the_work_to_this_process(project, monkeypatch):
     """When the second process fails, this one renders those outputs itself (same files)."""
     result = validate_project(project)
-    calls = []
 
     def broken():
-        calls.append(1)
         raise RuntimeError("the forked child fails")
 
     real = dist._Forked
