@@ -526,12 +526,14 @@ class _Forked:
     def __init__(self, fn):
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         self._fd, wfd = os.pipe()
         self._pid = os.fork()
         if self._pid == 0:  # the child: compute, send, leave without running the parent's exit code
             os.close(self._fd)
             code = 0
             try:
+                _die_with(parent)
                 import pickle
 
                 data = pickle.dumps(fn(), protocol=pickle.HIGHEST_PROTOCOL)
@@ -568,6 +570,17 @@ class _Forked:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def _die_with(parent: int) -> None:
+    """The child ends when the build does (killed or not): Linux's PR_SET_PDEATHSIG."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the build ended before the line above
+        os._exit(1)
 
 
 def render_dist(project: Project, result: Result, jobs: int | None = None) -> dict[str, str | bytes]:
