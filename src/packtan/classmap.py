@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from functools import lru_cache
 
 from rdflib import RDF, SH, URIRef
 from rdflib.collection import Collection
@@ -25,6 +26,7 @@ from .errors import UserError
 Row = tuple[str, str, tuple[str, ...], str]  # from class, property, to classes, "shape" or "data"
 
 
+@lru_cache(maxsize=None)
 def _c(term) -> str:
     return config.curie(str(term)) or f"<{term}>"
 

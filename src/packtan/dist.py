@@ -503,11 +503,108 @@ OUTPUTS = (
 )
 
 
-def render_dist(project: Project, result: Result) -> dict[str, str | bytes]:
+# Outputs that read nothing but the project (not `files`, and they change
+# nothing in it): with two or more processors a build renders them in a forked
+# second process while this one renders the site's pages. The files are the
+# same either way; PACKTAN_JOBS=1 renders everything in one process.
+AHEAD = (plainjson.render, jena_shapes.render, classmap.render)
+
+
+def _jobs() -> int:
+    if not hasattr(os, "fork"):
+        return 1
+    try:
+        return max(1, int(os.environ.get("PACKTAN_JOBS", "") or (os.cpu_count() or 1)))
+    except ValueError:
+        return 1
+
+
+class _Forked:
+    """`fn()` run in a forked child; `result()` is its return value, or None when the
+    child failed (the caller then renders in this process, where errors surface as usual)."""
+
+    def __init__(self, fn):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        parent = os.getpid()
+        self._fd, wfd = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the child: compute, send, leave without running the parent's exit code
+            os.close(self._fd)
+            code = 0
+            try:
+                _die_with(parent)
+                import pickle
+
+                data = pickle.dumps(fn(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(wfd, "wb") as fh:
+                    fh.write(data)
+            except BaseException:  # noqa: BLE001 - reported as a failed child
+                code = 1
+            os._exit(code)
+        os.close(wfd)
+
+    def result(self):
+        import pickle
+
+        try:
+            with os.fdopen(self._fd, "rb") as fh:
+                data = fh.read()
+            self._fd = None
+        finally:
+            _pid, status = os.waitpid(self._pid, 0)
+            self._pid = None
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not data:
+            return None
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        """Stop the child if its result was not taken (an error in this process)."""
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, 9)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self._pid, 0)
+            self._pid = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _die_with(parent: int) -> None:
+    """The child ends when the build does (killed or not): Linux's PR_SET_PDEATHSIG."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the build ended before the line above
+        os._exit(1)
+
+
+def render_dist(project: Project, result: Result, jobs: int | None = None) -> dict[str, str | bytes]:
     """Every file of dist/ from a validated project."""
+    ahead: dict = {}
+    pages = None
+    child = _Forked(lambda: [r(project, result, {}) for r in AHEAD]) if (jobs or _jobs()) > 1 else None
+    try:
+        if child is not None:
+            pages = site.render_pages(project)  # meanwhile: the site's pages that need no other file
+            done = child.result()
+            if done is not None:
+                ahead = dict(zip(AHEAD, done))
+    finally:
+        if child is not None:
+            child.close()
     files: dict[str, str | bytes] = {}
     for render in OUTPUTS:
-        part = render(project, result, files)
+        if render in ahead:
+            part = ahead[render]
+        elif render is site.render and pages is not None:
+            part = site.render(project, result, files, pages=pages)
+        else:
+            part = render(project, result, files)
         clash = files.keys() & part.keys()
         if clash:
             raise ValueError(f"two outputs write {sorted(clash)}")

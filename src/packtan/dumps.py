@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
@@ -157,6 +158,7 @@ def to_trig(named: dict) -> str:
 _NATIVE = {XSD.integer, XSD.boolean}
 
 
+@lru_cache(maxsize=None)
 def compact_iri(uri: str) -> str:
     return config.curie(uri) or uri
 
@@ -208,14 +210,18 @@ def to_jsonld(g: Graph, context_url: str | None = None) -> tuple[str, str]:
     """Return (document, context document) as JSON text."""
     made = make_context(g)
     ctx, terms, kinds = made["@context"], made["_terms"], made["_kinds"]
+    by_subject: dict = defaultdict(lambda: defaultdict(list))  # s -> p -> objects, one scan
+    for s, p, o in g:
+        by_subject[s][p].append(o)
     nodes = []
-    for s in sorted(set(g.subjects()), key=str):
+    for s in sorted(by_subject, key=str):
+        props = by_subject[s]
         node: dict = {"id": compact_iri(str(s))}
-        types = sorted(compact_iri(str(t)) for t in g.objects(s, RDF.type))
+        types = sorted(compact_iri(str(t)) for t in props.get(RDF.type, ()))
         if types:
             node["type"] = types if len(types) > 1 else types[0]
-        for p in sorted(set(g.predicates(s)) - {RDF.type}, key=lambda p: terms[p]):
-            objs = list(g.objects(s, p))
+        for p in sorted(set(props) - {RDF.type}, key=lambda p: terms[p]):
+            objs = props[p]
             key = terms[p]
             k = kinds[p]
             if k == {"@language"}:

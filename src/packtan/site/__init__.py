@@ -22,7 +22,7 @@ way (`deploy`).
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cached_property, lru_cache
 import json
 import re
 from collections import Counter, defaultdict
@@ -101,16 +101,32 @@ class SiteBuilder:
         self.ix = Index(project)
         self.env = environment()
         self.out: dict[str, str | bytes] = {}
-        self.spans = source.passage_spans(self.ix)
-        self.questions = sorted(
+        self.pages_count = 0
+        self._ox_cache: dict = {}
+
+    # made when a step first needs them (the steps that need `files` need none of them)
+    @cached_property
+    def spans(self) -> dict:
+        return source.passage_spans(self.ix)
+
+    @cached_property
+    def questions(self) -> list[URIRef]:
+        return sorted(
             (s for s in self.ix.subjects if PA.Question in self.ix.types.get(s, ())),
             key=lambda q: _qkey(self.ix.literal(q, PA.questionNumber) or ""),
         )
-        self.by_number = {self.ix.literal(q, PA.questionNumber): q for q in self.questions}
-        self.sections = self._run_queries()
-        self.terms = self._vocabulary_terms()
-        self.pages_count = 0
-        self._ox_cache: dict = {}
+
+    @cached_property
+    def by_number(self) -> dict:
+        return {self.ix.literal(q, PA.questionNumber): q for q in self.questions}
+
+    @cached_property
+    def sections(self) -> dict[str, list[dict]]:
+        return self._run_queries()
+
+    @cached_property
+    def terms(self) -> dict[str, list[URIRef]]:
+        return self._vocabulary_terms()
 
     # ------------------------------------------------------------------ helpers
     def write(self, name: str, content: str | bytes) -> None:
@@ -238,32 +254,77 @@ class SiteBuilder:
         return out
 
     # ------------------------------------------------------------------ build
+    # The steps of the site in the order of its files. Three need the files the
+    # outputs before the site rendered (`files`); the others only the graph, so
+    # that a build can render them before those files exist (`render_pages`).
+    STEPS = ("static", "dumps", "resources", "vocabulary", "source", "lists", "home", "downloads", "shapes",
+             "graphs", "sparql", "search", "404", "deploy")
+    NEEDS_FILES = frozenset({"dumps", "downloads", "shapes"})
+
     def build(self) -> dict[str, str | bytes]:
-        ix = self.ix
+        return merge_steps(self.run_steps(self.STEPS))
+
+    def run_steps(self, names) -> dict[str, dict[str, str | bytes]]:
+        """The files of each of the named steps (in STEPS order), by step."""
+        parts = {}
+        for name in self.STEPS:
+            if name in names:
+                self.out = {}
+                getattr(self, "_step_" + name.replace("404", "not_found"))()
+                parts[name] = self.out
+        return parts
+
+    def _step_static(self) -> None:
         self.label_index = self._label_index()
         self.write("style.css", (STATIC / "style.css").read_text(encoding="utf-8"))
         self.write("search.js", (STATIC / "search.js").read_text(encoding="utf-8"))
         self.write("sparql.js", (STATIC / "sparql.js").read_text(encoding="utf-8"))
+
+    def _step_dumps(self) -> None:
         self._copy_dumps()
+
+    def _step_resources(self) -> None:
+        ix = self.ix
         for s in ix.subjects:
             iri = str(s)
             page = ix.pages.get(iri)
             if page is None or iri == VOCAB or page.startswith("vocab/") or not page.endswith(".html"):
                 continue
             self.resource_page(s, page)
+
+    def _step_vocabulary(self) -> None:
         self.vocabulary_pages()
+
+    def _step_source(self) -> None:
         self.source_page()
+
+    def _step_lists(self) -> None:
         self.list_pages()
+
+    def _step_home(self) -> None:
         self.home_page()
+
+    def _step_downloads(self) -> None:
         self.downloads_page()
+
+    def _step_shapes(self) -> None:
         self.shapes_page()
+
+    def _step_graphs(self) -> None:
         self.graph_pages()
+
+    def _step_sparql(self) -> None:
         self.sparql_page()
+
+    def _step_search(self) -> None:
         self.search_files()
+
+    def _step_not_found(self) -> None:
         self.page("404.html", "404.html", title="Nicht gefunden", absolute=True)
+
+    def _step_deploy(self) -> None:
         for name, content in deploy.render(self).items():
             self.write(name, content)
-        return self.out
 
     def _label_index(self) -> dict[str, str]:
         seen: dict[str, str | None] = {}
@@ -953,7 +1014,36 @@ def _fill_months(rows: list[list]) -> list[list]:
     return out + [r for r in rows if str(r[0]) not in dated]
 
 
-def render(project, result, files=None) -> dict[str, str | bytes]:
-    """site/…: every page, description, chart and index of the web site; deploy/… the server rules."""
-    built = SiteBuilder(project, dict(files or {})).build()
+def merge_steps(parts: dict[str, dict]) -> dict[str, str | bytes]:
+    """The files of the steps, in the order of STEPS; a name written by two steps is an error."""
+    out: dict[str, str | bytes] = {}
+    for name in SiteBuilder.STEPS:
+        part = parts[name]
+        clash = out.keys() & part.keys()
+        if clash:
+            raise ValueError(f"the site writes {sorted(clash)} twice")
+        out.update(part)
+    return out
+
+
+def _named(built: dict) -> dict[str, str | bytes]:
     return {(name if name.startswith("deploy/") else "site/" + name): content for name, content in built.items()}
+
+
+def render_pages(project) -> dict[str, dict]:
+    """The steps of the site that need only the graph, by step (see `render`'s `pages`)."""
+    builder = SiteBuilder(project, {})
+    return builder.run_steps([s for s in SiteBuilder.STEPS if s not in SiteBuilder.NEEDS_FILES])
+
+
+def render(project, result, files=None, pages: dict[str, dict] | None = None) -> dict[str, str | bytes]:
+    """site/…: every page, description, chart and index of the web site; deploy/… the server rules.
+
+    `pages`: what `render_pages(project)` gave, rendered earlier (or elsewhere); only the
+    steps that need `files` are rendered then."""
+    builder = SiteBuilder(project, dict(files or {}))
+    if pages is None:
+        return _named(builder.build())
+    parts = dict(pages)
+    parts.update(builder.run_steps(SiteBuilder.NEEDS_FILES))
+    return _named(merge_steps(parts))
