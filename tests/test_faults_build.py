@@ -440,7 +440,7 @@ def test_parent_folder_without_write_permission(built, tmp_path):
 def test_read_only_file_system(built, tmp_path):
     _need_root("a read-only mount")
     mnt = tmp_path / "ro"
-    _mount_tmpfs(mnt, "16m")
+    _mount_tmpfs(mnt, "256m")
     try:
         dist = previous_build(built, mnt)
         res = subprocess.run(["mount", "-o", "remount,ro", str(mnt)], capture_output=True, text=True)

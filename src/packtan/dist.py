@@ -290,8 +290,9 @@ def _check_names(files: dict) -> None:
             raise ValueError(f"output file name {name!r} is not a plain relative path")
 
 
-def _write_file(path: Path, content: str | bytes, fd: int | None = None) -> None:
-    """Write a new file (or the open temporary file `fd`), flushed to disk."""
+def _write_file(path: Path, content: str | bytes, fd: int | None = None, sync: bool = True) -> None:
+    """Write a new file (or the open temporary file `fd`), flushed to disk
+    (unless `sync` is false: the caller syncs many files at once, `_sync_fs`)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     if fd is None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -299,7 +300,36 @@ def _write_file(path: Path, content: str | bytes, fd: int | None = None) -> None
         os.fchmod(fh.fileno(), 0o644)
         fh.write(data)
         fh.flush()
-        os.fsync(fh.fileno())
+        if sync:
+            os.fsync(fh.fileno())
+
+
+def _libc():
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syncfs.argtypes = [ctypes.c_int]
+        libc.syncfs.restype = ctypes.c_int
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _libc()
+
+
+def _sync_fs(folder: Path) -> None:
+    """Flush every file written on `folder`'s file system to disk: one
+    syncfs(2) instead of one fsync per file (a build writes thousands)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if _LIBC is not None and _LIBC.syncfs(fd) == 0:
+            return
+        err = ctypes.get_errno() if _LIBC is not None else 0
+        if err and err not in (errno.ENOSYS, errno.EINVAL):
+            raise OSError(err, os.strerror(err), os.fspath(folder))
+        os.sync()
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -369,7 +399,8 @@ def _write_new(target: Path, files: dict[str, str | bytes], shown: str) -> None:
             path = staging / name
             if path.parent != staging:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            _write_file(path, content)
+            _write_file(path, content, sync=False)
+        _sync_fs(staging)  # every file's data on disk before any folder entry is
         for folder in {(staging / n).parent for n in files} | {staging}:
             os.chmod(folder, 0o755)
             _fsync_dir(folder)
