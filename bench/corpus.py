@@ -1,0 +1,526 @@
+#!/usr/bin/env python3
+"""Corpus benchmark: validate, build, one changed document, Jena SHACL and the endpoint.
+
+    .venv/bin/python bench/corpus.py [--sizes 100k,1M,3M] [--repeat 3] [--jobs N]
+                                     [--endpoint-size 1M] [--seconds 3] [--no-jena]
+                                     [--no-endpoint] [--keep DIR]
+
+For each size (roughly that many triples; a copy of Drucksache 17/7349 is
+about 10k triples, so copies = triples / 10k) it makes a synthetic corpus
+with `packtan.synthetic.make_corpus` in a temporary folder and measures, as
+medians over --repeat whole-process runs, wall time and peak memory of
+
+- `build.py validate --corpus DIR --no-cache` (from scratch);
+- `build.py build --corpus DIR --out OUT` from scratch (empty cache, no OUT);
+- one changed document: one literal in one copy's file edited, then
+  `build.py build --corpus DIR --out OUT` and `build.py validate --corpus DIR`
+  with the cache of the previous run (a fresh edit before each run);
+- Apache Jena's SHACL engine (`shacl validate`) on the same data and shapes:
+  the build's merged N-Triples dump (`OUT/packt-an.nt`: vocabulary, facts and
+  derived selectors, what `validate` checks) and `OUT/shapes.de.ttl` (the
+  shapes with one sh:message per constraint, which Jena 4.5-6 requires).
+  Its runs alternate with ours so that both see the same machine; the ratio
+  ours / Jena is taken in the same run. Ours does more: the lexical checks
+  and the SPARQL integrity checks besides SHACL.
+
+Peak memory is reported twice: `max_rss_mb`, the largest single process of
+the run (what `/usr/bin/time -f %M` shows, from wait4), and `tree_rss_mb`,
+the largest sum of the resident sizes of the process and all its children
+(sampled every 50 ms), which counts parallel workers together.
+
+Over the corpus of --endpoint-size (default 1M; the nearest size measured)
+it starts `build.py serve --dist OUT` (Oxigraph behind the guarding front, on
+127.0.0.1) and measures p50/p95 of each question query (queries/q*.rq)
+scoped to one document (its `PREFIX d:` line set to a copy in the middle of
+the corpus) with 1 and 8 concurrent clients for --seconds each, with the
+client of bench_endpoint.py.
+
+Jena is not installed by this script. It is found as
+- `$JENA_HOME/bin/shacl` or `shacl` on PATH (the Apache Jena distribution), or
+- Debian's package: `apt-get install libapache-jena-java` (Jena 4.5.0, jars in
+  /usr/share/java; run as `java -cp ... shacl.shacl`). Debian's jena-core
+  lacks the message bundles of its relocated Xerces (`xerces.impl.msg`,
+  `xerces.impl.xpath.regex.message`), without which Jena fails at start with
+  "internal error" in XSSimpleTypeDecl; the script puts a copy of the
+  bundles jena-core carries under its other package name on the classpath
+  (a jar in the temporary folder).
+Without `java` or Jena, the Jena columns are skipped and say why.
+
+Writes bench/results/corpus.json (and prints it). Figures are from a shared
+machine: compare ratios taken in the same run, not absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+TRIPLES_PER_COPY = 10_000
+DEBIAN_JARS = Path("/usr/share/java")
+# Jena 4.5.0 and what Debian's libapache-jena-java depends on; slf4j-nop
+# silences logging (Debian's jar folder also holds conflicting bindings).
+DEBIAN_CLASSPATH = (
+    "jena-arq jena-base jena-cmds jena-core jena-dboe-base jena-dboe-index jena-dboe-storage "
+    "jena-dboe-trans-data jena-dboe-transaction jena-iri jena-rdfconnection jena-shacl jena-shex "
+    "jena-tdb jena-tdb2 commons-cli commons-codec commons-compress commons-csv commons-io "
+    "commons-lang3 dexx.collection gson guava httpclient httpcore jackson-core jackson-databind "
+    "jakarta.json-api jsonld-java protobuf thrift titanium-json-ld slf4j-api slf4j-nop"
+).split()
+
+
+# --- arguments -------------------------------------------------------------
+
+
+def parse_size(text: str) -> int:
+    """'100k' -> 100000, '1M' -> 1000000, '2500' -> 2500."""
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kKmM]?)\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a size like 100k or 1M")
+    value = float(m.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2).lower()]
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1")
+    return int(value)
+
+
+def parse_sizes(text: str) -> list[int]:
+    return [parse_size(t) for t in text.split(",") if t.strip()]
+
+
+def label(size: int) -> str:
+    if size >= 1_000_000 and size % 100_000 == 0:
+        return f"{size / 1_000_000:g}M"
+    if size >= 1_000 and size % 100 == 0:
+        return f"{size / 1_000:g}k"
+    return str(size)
+
+
+def copies_for(size: int) -> int:
+    return max(1, round(size / TRIPLES_PER_COPY))
+
+
+# --- running one process -----------------------------------------------------
+
+
+def _children_map() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(b")", 1)[1].split()[1])
+        kids.setdefault(ppid, []).append(int(entry.name))
+    return kids
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def tree_rss_kb(pid: int) -> int:
+    kids = _children_map()
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += _rss_kb(p)
+        todo.extend(kids.get(p, ()))
+    return total
+
+
+class Run:
+    def __init__(self, cmd, rc, wall, max_rss_kb, tree_kb, stdout, stderr):
+        self.cmd, self.rc, self.wall = cmd, rc, wall
+        self.max_rss_mb = round(max_rss_kb / 1024, 1)
+        self.tree_rss_mb = round(max(tree_kb, max_rss_kb) / 1024, 1)
+        self.stdout, self.stderr = stdout, stderr
+
+    def brief(self) -> dict:
+        return {"rc": self.rc, "wall_s": round(self.wall, 3), "max_rss_mb": self.max_rss_mb, "tree_rss_mb": self.tree_rss_mb}
+
+
+def measure(cmd: list[str], cwd: Path = ROOT) -> Run:
+    """Run cmd to its end; wall time, peak RSS (largest process, and the whole tree)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.05):
+                peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+
+        th = threading.Thread(target=sample, daemon=True)
+        th.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        done.set()
+        th.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(cmd, proc.returncode, wall, usage.ru_maxrss, peak[0],
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def summary(runs: list[Run]) -> dict:
+    ok = [r for r in runs if r.rc == 0]
+    out = {
+        "runs": len(runs),
+        "failed": len(runs) - len(ok),
+        "rc": sorted({r.rc for r in runs}),
+    }
+    if ok:
+        out["median_s"] = round(statistics.median(r.wall for r in ok), 3)
+        out["max_rss_mb"] = max(r.max_rss_mb for r in ok)
+        out["tree_rss_mb"] = max(r.tree_rss_mb for r in ok)
+        out["walls_s"] = [round(r.wall, 3) for r in ok]
+    bad = [r for r in runs if r.rc != 0]
+    if bad:
+        out["stderr_tail"] = bad[-1].stderr.strip().splitlines()[-5:]
+    return out
+
+
+# --- our commands ------------------------------------------------------------
+
+
+def py_cmd(*args: str) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), *args]
+
+
+def cli_help(command: str) -> str:
+    res = subprocess.run(py_cmd(command, "--help"), cwd=ROOT, capture_output=True, text=True)
+    return res.stdout
+
+
+def edit_one_literal(path: Path, stamp: str) -> bool:
+    """Change one label of a copied resource in `path` (still unique, still conforming)."""
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r'\(Kopie (90/[0-9]{4})[^)"]*\)"@de', text)
+    if not m:
+        return False
+    new = f'(Kopie {m.group(1)}, {stamp})"@de'
+    path.write_text(text[: m.start()] + new + text[m.end():], encoding="utf-8")
+    return True
+
+
+def file_to_edit(corpus: Path) -> Path | None:
+    docs = sorted(d for d in (corpus / "data").iterdir() if d.is_dir() and d.name.startswith("90-"))
+    if not docs:
+        return None
+    doc = docs[len(docs) // 2]
+    for f in sorted(doc.glob("*.ttl")):
+        if re.search(r'\(Kopie 90/[0-9]{4}[^)"]*\)"@de', f.read_text(encoding="utf-8")):
+            return f
+    return None
+
+
+# --- Jena --------------------------------------------------------------------
+
+
+def _debian_shim(tmp: Path) -> Path:
+    """A jar with the message bundles of Jena's relocated Xerces under `xerces.`."""
+    shim = tmp / "jena-xerces-messages.jar"
+    if shim.exists():
+        return shim
+    prefix = "org/apache/jena/ext/xerces/"
+    with zipfile.ZipFile(DEBIAN_JARS / "jena-core.jar") as src, zipfile.ZipFile(shim, "w") as dst:
+        for name in src.namelist():
+            if name.startswith(prefix) and name.endswith(".properties"):
+                dst.writestr("xerces/" + name[len(prefix):], src.read(name))
+    return shim
+
+
+def _debian_jar(stem: str) -> Path | None:
+    exact = DEBIAN_JARS / f"{stem}.jar"
+    if exact.exists():
+        return exact
+    versioned = sorted(DEBIAN_JARS.glob(f"{stem}-[0-9]*.jar"))
+    return versioned[-1] if versioned else None
+
+
+def jena_command(tmp: Path) -> tuple[list[str] | None, str]:
+    """The command prefix for `shacl validate`, and where it comes from (or why it is missing)."""
+    home = os.environ.get("JENA_HOME")
+    candidates = [Path(home) / "bin" / "shacl"] if home else []
+    on_path = shutil.which("shacl")
+    if on_path:
+        candidates.append(Path(on_path))
+    for c in candidates:
+        if c.is_file() and os.access(c, os.X_OK):
+            return [str(c)], f"{c}"
+    java = shutil.which("java")
+    if not java:
+        return None, "java not found"
+    if (DEBIAN_JARS / "jena-shacl.jar").exists() and (DEBIAN_JARS / "jena-cmds.jar").exists():
+        jars = [_debian_jar(s) for s in DEBIAN_CLASSPATH]
+        missing = [s for s, j in zip(DEBIAN_CLASSPATH, jars) if j is None]
+        if missing:
+            return None, f"Debian's Jena is incomplete: no {', '.join(missing)} in {DEBIAN_JARS}"
+        cp = ":".join(str(j) for j in jars) + ":" + str(_debian_shim(tmp))
+        return [java, "-cp", cp, "shacl.shacl"], "Debian libapache-jena-java (/usr/share/java)"
+    return None, "Apache Jena not found (apt-get install libapache-jena-java, or JENA_HOME)"
+
+
+def jena_version(prefix: list[str]) -> str:
+    res = subprocess.run([*prefix, "--version"], capture_output=True, text=True)
+    m = re.search(r"VERSION:\s*(\S+)", res.stdout + res.stderr)
+    return m.group(1) if m else "?"
+
+
+def jena_conforms(report: str) -> tuple[bool | None, int]:
+    m = re.search(r"sh:conforms\s+(true|false)", report)
+    return (None if not m else m.group(1) == "true"), report.count("sh:ValidationResult")
+
+
+# --- the endpoint ------------------------------------------------------------
+
+
+def scoped(text: str, number: str) -> str:
+    return re.sub(r"(PREFIX\s+d:\s*<https://w3id\.org/packt-an/id/doc/)[0-9]{1,2}-[0-9]{1,5}/>",
+                  lambda m: f"{m.group(1)}{number}/>", text)
+
+
+def endpoint(dist: Path, number: str, clients: list[int], seconds: float) -> dict:
+    from bench_endpoint import load
+    from packtan.serve import _port_open, free_port
+
+    queries = sorted((ROOT / "queries").glob("q*.rq"))
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    t = time.perf_counter()
+    proc = subprocess.Popen(py_cmd("serve", "--dist", str(dist), "--port", str(port)), cwd=ROOT,
+                            stdout=log, stderr=log, start_new_session=True)
+    out: dict = {"document": number, "seconds_per_run": seconds, "queries": {}}
+    try:
+        deadline = time.monotonic() + 600
+        while not _port_open("127.0.0.1", port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                return {"error": "serve did not start", "log": log.read().decode()[-500:]}
+            time.sleep(0.2)
+        out["startup_s"] = round(time.perf_counter() - t, 2)
+        out["serve_rss_mb"] = round(tree_rss_kb(proc.pid) / 1024, 1)
+        for q in queries:
+            text = scoped(q.read_text(encoding="utf-8"), number)
+            per = {}
+            for n in clients:
+                r = load(port, [(q.name, text)], n, seconds)
+                per[str(n)] = {k: r[k] for k in ("requests", "errors", "qps", "p50_ms", "p95_ms") if k in r}
+                if r.get("first_errors"):
+                    per[str(n)]["first_errors"] = r["first_errors"]
+            out["queries"][q.name] = per
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+    return out
+
+
+# --- one size ----------------------------------------------------------------
+
+
+def count_lines(path: Path) -> int:
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
+    from packtan.synthetic import make_corpus
+
+    copies = copies_for(size)
+    work = tmp / label(size)
+    work.mkdir()
+    t = time.perf_counter()
+    corpus = make_corpus(work / "corpus", copies)
+    res: dict = {"size": label(size), "copies": copies, "make_corpus_s": round(time.perf_counter() - t, 2)}
+    log(f"[{label(size)}] corpus of {copies} copies in {res['make_corpus_s']} s: {corpus}")
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    v_help, b_help = cli_help("validate"), cli_help("build")
+    has_corpus = "--corpus" in v_help
+    res["validate_has_corpus"] = has_corpus
+    build_cache = "--cache" in b_help
+    build_jobs = jobs if "--jobs" in b_help else []
+
+    # build from scratch (also gives the dumps Jena and the endpoint need)
+    builds = []
+    for i in range(args.repeat):
+        out = work / f"out-{i}"
+        cache = ["--cache", str(work / f"cache-{i}")] if build_cache else []
+        r = measure(py_cmd("build", "--corpus", str(corpus), "--out", str(out), *cache, *build_jobs))
+        log(f"[{label(size)}] build scratch {i + 1}: {r.brief()}")
+        builds.append(r)
+        if i:
+            shutil.rmtree(work / f"cache-{i}", ignore_errors=True)
+    res["build_scratch"] = summary(builds)
+    dist = work / "out-0"
+    for i in range(1, args.repeat):
+        shutil.rmtree(work / f"out-{i}", ignore_errors=True)
+    nt = dist / "packt-an.nt"
+    if nt.exists():
+        res["triples"] = count_lines(nt)
+        log(f"[{label(size)}] {res['triples']} triples in packt-an.nt")
+
+    # validate from scratch, alternating with Jena
+    ours, theirs = [], []
+    shapes = dist / "shapes.de.ttl"
+    run_jena = jena is not None and nt.exists() and shapes.exists()
+    if jena is not None and not run_jena:
+        res["jena_skipped"] = "no build output (packt-an.nt, shapes.de.ttl) to give Jena"
+    for i in range(args.repeat):
+        if has_corpus:
+            r = measure(py_cmd("validate", "--corpus", str(corpus), "--no-cache", *jobs))
+        else:
+            r = measure(py_cmd("validate", *sorted(str(f) for f in (corpus / "data").rglob("*.ttl"))))
+        log(f"[{label(size)}] validate scratch {i + 1}: {r.brief()}")
+        ours.append(r)
+        if run_jena:
+            j = measure([*jena, "validate", "--shapes", str(shapes), "--data", str(nt)])
+            conforms, results = jena_conforms(j.stdout)
+            j.conforms, j.results = conforms, results
+            log(f"[{label(size)}] jena {i + 1}: {j.brief()} conforms={conforms} results={results}")
+            theirs.append(j)
+    res["validate_scratch"] = summary(ours)
+    if not has_corpus:
+        res["validate_scratch"]["note"] = "no --corpus: plain `validate FILE...` over the corpus's data files"
+    if theirs:
+        res["jena"] = summary(theirs)
+        res["jena"]["conforms"] = sorted({str(j.conforms) for j in theirs})
+        res["jena"]["validation_results"] = sorted({j.results for j in theirs})
+        # ratio per repetition (same moment), then the median
+        pairs = [(o.wall / j.wall) for o, j in zip(ours, theirs) if o.rc == 0 and j.rc == 0]
+        if pairs:
+            res["ratio_validate_over_jena"] = round(statistics.median(pairs), 2)
+            res["ratio_of_medians"] = round(res["validate_scratch"]["median_s"] / res["jena"]["median_s"], 2)
+
+    # one document changed: build and validate with the cache of the run before
+    target = file_to_edit(corpus)
+    if target is None:
+        res["one_changed"] = {"skipped": "no copied label to edit"}
+    else:
+        res["one_changed"] = {"file": str(target.relative_to(corpus))}
+        cache = ["--cache", str(work / "cache-0")] if build_cache else []
+        v_cache = ["--cache", str(work / "cache-v")] if "--cache" in v_help else []
+        rebuilds, revalidations = [], []
+        if has_corpus:  # a cached run before the first change (not measured)
+            measure(py_cmd("validate", "--corpus", str(corpus), *v_cache, *jobs))
+        for i in range(args.repeat):
+            edit_one_literal(target, f"bearbeitet {i + 1}")
+            r = measure(py_cmd("build", "--corpus", str(corpus), "--out", str(dist), *cache, *build_jobs))
+            log(f"[{label(size)}] rebuild after one change {i + 1}: {r.brief()}")
+            rebuilds.append(r)
+            if has_corpus:
+                edit_one_literal(target, f"bearbeitet {i + 1}b")
+                r = measure(py_cmd("validate", "--corpus", str(corpus), *v_cache, *jobs))
+                log(f"[{label(size)}] revalidate after one change {i + 1}: {r.brief()}")
+                revalidations.append(r)
+        res["one_changed"]["rebuild"] = summary(rebuilds)
+        if revalidations:
+            res["one_changed"]["revalidate"] = summary(revalidations)
+
+    res["_dist"] = str(dist)
+    return res
+
+
+# --- main --------------------------------------------------------------------
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=parse_sizes, default=parse_sizes("100k,1M,3M"), help="triples, e.g. 100k,1M,3M")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measure (default: 3)")
+    ap.add_argument("--jobs", type=int, default=0, help="passed as --jobs to validate/build (default: theirs)")
+    ap.add_argument("--endpoint-size", type=parse_size, default=parse_size("1M"), help="corpus for the endpoint (default: 1M)")
+    ap.add_argument("--clients", type=int, nargs="+", default=[1, 8])
+    ap.add_argument("--seconds", type=float, default=3.0, help="per query and client count (default: 3)")
+    ap.add_argument("--no-jena", action="store_true")
+    ap.add_argument("--no-endpoint", action="store_true")
+    ap.add_argument("--keep", type=Path, help="make the corpora here and keep them (default: a temporary folder)")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "corpus.json")
+    args = ap.parse_args()
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    try:
+        import packtan.synthetic  # noqa: F401
+    except ImportError:
+        print("bench/corpus.py: packtan.synthetic (make_corpus) is missing on this branch", file=sys.stderr)
+        return 2
+
+    def log(msg: str) -> None:
+        print(time.strftime("%H:%M:%S"), msg, file=sys.stderr, flush=True)
+
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix="packt-an-corpus-", dir=args.keep))
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="packt-an-corpus-"))
+    out: dict = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "repeat": args.repeat,
+        "sizes": {},
+    }
+    jena = None
+    if args.no_jena:
+        out["jena"] = "skipped (--no-jena)"
+    else:
+        jena, where = jena_command(tmp)
+        out["jena"] = where if jena else f"skipped: {where}"
+        if jena:
+            out["jena_version"] = jena_version(jena)
+    log(f"jena: {out['jena']}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        for size in args.sizes:
+            res = bench_size(size, args, tmp, jena, log)
+            dist = Path(res.pop("_dist"))
+            if not args.no_endpoint and size == min(args.sizes, key=lambda s: abs(s - args.endpoint_size)):
+                if (dist / "packt-an.nt").exists():
+                    number = f"90-{max(1, res['copies'] // 2):04d}"
+                    log(f"[{label(size)}] endpoint over {dist}, document {number}")
+                    res["endpoint"] = endpoint(dist, number, args.clients, args.seconds)
+                else:
+                    res["endpoint"] = {"skipped": "no build output to serve"}
+            out["sizes"][label(size)] = res
+            args.out.write_text(json.dumps(out, indent=2) + "\n")
+            if not args.keep:
+                shutil.rmtree(tmp / label(size), ignore_errors=True)
+    finally:
+        out["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        args.out.write_text(json.dumps(out, indent=2) + "\n")
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
