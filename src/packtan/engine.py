@@ -18,14 +18,24 @@ from .query import Answer, _one_line
 
 
 class OxGraph:
+    union = False  # query the union of the named graphs as the default graph
+
     def __init__(self, graph: Graph):
         self.store = ox.Store()
         data = graph.serialize(format="nt", encoding="utf-8")
         self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
 
+    @classmethod
+    def from_store(cls, store: ox.Store, union: bool = True) -> "OxGraph":
+        """Queries on an existing store (e.g. loaded from Turtle files, one named graph each)."""
+        self = cls.__new__(cls)
+        self.store = store
+        self.union = union
+        return self
+
     def query(self, text: str, source: str = "query") -> Answer:
         try:
-            res = self.store.query(text)
+            res = self.store.query(text, use_default_graph_as_union=self.union)
         except SyntaxError as exc:
             raise UserError(f"{source}: malformed SPARQL query: {_one_line(exc)}") from None
         except Exception as exc:

@@ -17,20 +17,21 @@ LEXICAL_CHECK = "lexical-forms"
 
 
 def lexical_findings(project: Project) -> list[Finding]:
-    out = []
-    for _path, subject, predicate, literal, (en, de) in project.lexical_problems:
-        out.append(
-            Finding(
-                focus=subject,
-                path=predicate,
-                value=literal,
-                messages=(
-                    Literal(f"The value as written is {en}.", lang="en"),
-                    Literal(f"Der Wert ist so, wie er geschrieben steht, {de}.", lang="de"),
-                ),
-                shape=check_shape(LEXICAL_CHECK),
-                component=SH.DatatypeConstraintComponent,
-                check=LEXICAL_CHECK,
-            )
-        )
-    return out
+    return [lexical_finding(s, p, o, why) for _path, s, p, o, why in project.lexical_problems]
+
+
+def lexical_finding(subject, predicate, literal, why) -> Finding:
+    """The finding of one typed literal whose lexical form is invalid (`why`: (en, de))."""
+    en, de = why
+    return Finding(
+        focus=subject,
+        path=predicate,
+        value=literal,
+        messages=(
+            Literal(f"The value as written is {en}.", lang="en"),
+            Literal(f"Der Wert ist so, wie er geschrieben steht, {de}.", lang="de"),
+        ),
+        shape=check_shape(LEXICAL_CHECK),
+        component=SH.DatatypeConstraintComponent,
+        check=LEXICAL_CHECK,
+    )

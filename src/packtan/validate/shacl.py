@@ -51,6 +51,11 @@ def run_shacl(data: Graph, shapes: Graph) -> list[Finding]:
         inplace=True,
         allow_warnings=True,
     )
+    return findings_of_report(report)
+
+
+def findings_of_report(report: Graph) -> list[Finding]:
+    """Each sh:ValidationResult of a pySHACL report as a Finding."""
     findings = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
         findings.append(

@@ -1,0 +1,599 @@
+"""Validation that scales with the corpus: one unit per document, in parallel, cached.
+
+A corpus (`packtan.corpus.discover`) is validated in units:
+
+- one unit per document: data graph = the ontology, the shared things, the
+  document's files and the selectors derived for its passages (plus any other
+  document its triples point into or that describes its resources), with
+  pySHACL restricted (`focus_nodes`) to the document's own resources (the
+  subjects of its own triples);
+- one unit for the shared things: data graph = the ontology, the shared
+  files and the documents they point into (so that sh:class on a referenced
+  passage still sees the passage), focus nodes the subjects of the shared
+  files.
+
+The units run in worker processes (`jobs`; 1 = in this process). Each unit's
+findings (with its derived selectors and lexical-form problems) are cached in
+one small JSON file per unit, keyed by a hash of everything that can change
+them: the vocabulary, shapes and check files, the code, the shared files and
+the unit's own and context files and source text. The corpus-wide checks
+(queries/checks/*.rq) run once on an Oxigraph store loaded directly from the
+Turtle files, one named graph per file, queried as their union.
+
+The union of the units' findings equals the findings of validating the whole
+union at once (tests/test_corpus_validate.py checks it on the project and on
+a synthetic corpus).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
+
+from .. import config
+from ..corpus import SHARED, SHARED_GRAPH, Corpus, Document
+from ..errors import UserError
+from .checks import check_shape, load_checks
+from .findings import Finding, Result
+
+CACHE_FORMAT = "packt-an-validation-cache/1"
+CACHE_SUBDIR = Path(".packt-an-cache") / "validation"
+DERIVED = URIRef(config.BASE + "graph/derived/")  # + number: the selectors of a document, in the store
+
+
+def default_cache_dir(root: Path) -> Path:
+    return Path(root) / CACHE_SUBDIR
+
+
+# --- terms as JSON -----------------------------------------------------------
+
+
+def _enc(t):
+    if t is None:
+        return None
+    if isinstance(t, URIRef):
+        return ["u", str(t)]
+    if isinstance(t, BNode):
+        return ["b", str(t)]
+    if isinstance(t, Literal):
+        return ["l", str(t), t.language, str(t.datatype) if t.datatype else None]
+    if isinstance(t, tuple):
+        return ["s", [str(x) for x in t]]
+    raise TypeError(f"cannot encode {t!r}")
+
+
+def _dec(v):
+    if v is None:
+        return None
+    kind = v[0]
+    if kind == "u":
+        return URIRef(v[1])
+    if kind == "b":
+        return BNode(v[1])
+    if kind == "l":
+        return Literal(v[1], lang=v[2]) if v[2] else Literal(v[1], datatype=URIRef(v[3]) if v[3] else None)
+    if kind == "s":
+        return tuple(URIRef(x) for x in v[1])
+    raise ValueError(f"unknown term kind {kind!r}")
+
+
+def _finding_json(f: Finding) -> dict:
+    return {
+        "focus": _enc(f.focus), "path": _enc(f.path), "value": _enc(f.value),
+        "messages": [_enc(m) for m in f.messages], "shape": _enc(f.shape),
+        "component": _enc(f.component), "severity": _enc(f.severity), "check": f.check,
+    }
+
+
+def _finding_from_json(d: dict) -> Finding:
+    return Finding(
+        focus=_dec(d["focus"]), path=_dec(d["path"]), value=_dec(d["value"]),
+        messages=tuple(_dec(m) for m in d["messages"]), shape=_dec(d["shape"]),
+        component=_dec(d["component"]), severity=_dec(d["severity"]), check=d["check"],
+    )
+
+
+# --- the shapes with stable blank nodes ----------------------------------------
+
+
+def _shape_files() -> list[Path]:
+    from ..load import turtle_files
+
+    return turtle_files(config.SHAPES_DIR)
+
+
+def stable_shapes() -> Graph:
+    """shapes/ as one graph whose blank nodes are named by file and order of
+    appearance: the same in every process and run, so cached findings name the
+    same property shapes as the report's shapes graph."""
+    from ..load import _bound, _syntax_error, check_regular_file, from_oxigraph
+
+    g = _bound(Graph())
+    for i, path in enumerate(_shape_files()):
+        check_regular_file(path)
+        names: dict[str, BNode] = {}
+
+        def term(t):
+            if isinstance(t, ox.BlankNode):
+                b = names.get(t.value)
+                if b is None:
+                    b = names[t.value] = BNode(f"s{i}b{len(names)}")
+                return b
+            return from_oxigraph(t)
+
+        try:
+            g.addN((term(q.subject), term(q.predicate), term(q.object), g)
+                   for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+        except SyntaxError as exc:
+            raise _syntax_error(path, exc) from None
+    return g
+
+
+# --- the work of one unit (in a worker process or in this one) ------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str  # "shared" or the document's number
+    own: tuple[Path, ...]  # the unit's own files: its focus nodes are their subjects
+    context: tuple[Path, ...]  # further data files of its data graph (shared, pointed-to documents)
+    document: Document | None  # for the derived selectors
+
+
+_WORKER: dict = {}  # per process: the ontology, the shapes, parsed context files
+
+
+def _prepare_worker(shapes: Graph | None = None) -> None:
+    if "shapes" in _WORKER:
+        return
+    from ..load import load_vocabulary
+
+    vocab = load_vocabulary(with_shapes=False)
+    _WORKER["ontology"] = [t for triples in vocab.triples.values() for t in triples]
+    _WORKER["shapes"] = shapes if shapes is not None else stable_shapes()
+    _WORKER["parsed"] = {}
+
+
+def _parsed(path: Path, problems: list | None = None):
+    from ..load import read_turtle
+
+    if problems is not None:
+        return read_turtle(path, problems)
+    key = (str(path), os.stat(path).st_mtime_ns)
+    hit = _WORKER["parsed"].get(key)
+    if hit is None:
+        hit = _WORKER["parsed"][key] = read_turtle(path)
+    return hit
+
+
+def derived_selectors(graph: Graph, document: Document | None) -> list[tuple]:
+    """The selectors derived for the passages of `document` found in `graph`."""
+    if document is None:
+        return []
+    from .. import selectors
+
+    import inspect
+
+    if len(inspect.signature(selectors.selector_triples).parameters) > 1:
+        return selectors.selector_triples(graph, document)  # the corpus-aware form
+    if document.number == "17-7349":  # the single-document form: this document's source
+        return selectors.selector_triples(graph)
+    return []
+
+
+_FOCUS: list = []  # the focus nodes the targets are restricted to (one frozenset), while a unit runs
+
+
+def _restrict_targets() -> None:
+    """Restrict the shapes' targets, and only them, to the unit's resources.
+
+    pySHACL's own `focus_nodes` option also filters the value nodes handed to
+    nested shapes (sh:not, sh:node, sh:qualifiedValueShape …), which drops
+    literals and changes the findings; so the restriction is applied where
+    a shape computes its target nodes (Shape.focus_nodes), nowhere else."""
+    from pyshacl.shape import Shape
+
+    if getattr(Shape.focus_nodes, "_packtan", False):
+        return
+    original = Shape.focus_nodes
+
+    def focus_nodes(self, data_graph, debug=False):
+        found = original(self, data_graph, debug=debug)
+        if _FOCUS:
+            allowed = _FOCUS[0]
+            return {n for n in found if n in allowed}
+        return found
+
+    focus_nodes._packtan = True
+    Shape.focus_nodes = focus_nodes
+
+
+def _shacl(data: Graph, shapes: Graph, focus: list | None) -> list[Finding]:
+    from pyshacl import validate as shacl_validate
+
+    from .shacl import findings_of_report
+
+    if focus is not None and not focus:
+        return []
+    _restrict_targets()
+    _FOCUS[:] = [frozenset(focus)] if focus is not None else []
+    try:
+        _conforms, report, _text = shacl_validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=False,
+            inplace=True,
+            allow_warnings=True,
+        )
+    finally:
+        _FOCUS[:] = []
+    return findings_of_report(report)
+
+
+def run_unit(task: Task) -> dict:
+    """Validate one unit; the JSON-able value cached for it."""
+    from ..load import _bound
+    from .lexical_forms import lexical_finding
+
+    _prepare_worker()
+    problems: list = []
+    own: list = []
+    for f in task.own:
+        own.extend(_parsed(f, problems))
+    g = _bound(Graph())
+    g.addN((s, p, o, g) for s, p, o in _WORKER["ontology"])
+    for f in task.context:
+        g.addN((s, p, o, g) for s, p, o in _parsed(f))
+    g.addN((s, p, o, g) for s, p, o in own)
+    derived = derived_selectors(g, task.document)
+    g.addN((s, p, o, g) for s, p, o in derived)
+    focus = sorted({s for s, _p, _o in own} | {s for s, _p, _o in derived}, key=str)
+    focus = [s for s in focus if isinstance(s, URIRef)]
+    findings = _shacl(g, _WORKER["shapes"], focus)
+    findings += [lexical_finding(subject, predicate, literal, why) for _p, subject, predicate, literal, why in problems]
+    nt = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in derived)
+    return {
+        "findings": [_finding_json(f) for f in findings],
+        "derived": nt,
+        "lexical": len(problems),
+    }
+
+
+def _run_in_worker(task: Task) -> tuple[str, dict]:
+    return task.name, run_unit(task)
+
+
+# --- the cache -----------------------------------------------------------------
+
+
+def _digest(h, path: Path) -> None:
+    h.update(os.fsencode(Path(path).name) + b"\0")
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        data = b"\0missing\0"
+    h.update(len(data).to_bytes(8, "big") + data)
+
+
+def code_version() -> bytes:
+    h = hashlib.sha256(config.VERSION.encode() + b"\0")
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.glob("*.py")) + [here.parent / "load.py", here.parent / "selectors.py"]:
+        _digest(h, path)
+    return h.digest()
+
+
+def base_key(corpus: Corpus) -> bytes:
+    """The part of every unit's key shared by all: vocabulary, shapes, checks, code, shared files."""
+    from ..load import turtle_files
+
+    h = hashlib.sha256(CACHE_FORMAT.encode() + b"\0" + code_version())
+    for group in (turtle_files(config.ONTOLOGY_DIR), _shape_files(), sorted(config.CHECKS_DIR.glob("*.rq")), corpus.shared):
+        h.update(b"\1")
+        for path in group:
+            _digest(h, path)
+    return h.digest()
+
+
+def unit_key(base: bytes, task: Task) -> str:
+    h = hashlib.sha256(base)
+    h.update(task.name.encode() + b"\0")
+    for group in (task.own, task.context):
+        h.update(b"\1")
+        for path in group:
+            h.update(os.fsencode(str(path)) + b"\0")
+            _digest(h, path)
+    if task.document is not None:
+        h.update(b"\2")
+        _digest(h, task.document.source)
+    return h.hexdigest()
+
+
+def _cache_file(cache_dir: Path, name: str) -> Path:
+    return Path(cache_dir) / f"{name}.json"
+
+
+def read_cache(cache_dir: Path | None, name: str, key: str) -> dict | None:
+    """The cached value of a unit, or None when missing, stale, foreign or corrupt."""
+    if cache_dir is None:
+        return None
+    try:
+        data = json.loads(_cache_file(cache_dir, name).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("key") != key:
+            return None
+        value = data["value"]
+        [_finding_from_json(f) for f in value["findings"]]  # decodable, or not used
+        if not isinstance(value["derived"], str):
+            return None
+        return value
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+
+
+def write_cache(cache_dir: Path | None, name: str, key: str, value: dict) -> None:
+    """Write a unit's value atomically (temporary file, then rename); a cache
+    that cannot be written only costs time, so failures are ignored."""
+    if cache_dir is None:
+        return
+    cache_dir = Path(cache_dir)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        ignore = cache_dir.parent / ".gitignore"
+        if cache_dir.parent.name == CACHE_SUBDIR.parts[0] and not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        text = json.dumps({"format": CACHE_FORMAT, "key": key, "value": value}, ensure_ascii=False, sort_keys=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=cache_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(tmp, _cache_file(cache_dir, name))
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError:
+        pass
+
+
+# --- the corpus store ----------------------------------------------------------
+
+
+def file_graph(path: Path) -> ox.NamedNode:
+    """The store's named graph of one data file (its file: IRI, unique in a corpus)."""
+    return ox.NamedNode(Path(path).resolve().as_uri())
+
+
+def load_store(corpus: Corpus) -> ox.Store:
+    """The ontology and every data file, each in its own named graph, parsed once by Oxigraph."""
+    from ..load import check_regular_file, read_turtle, turtle_files
+
+    store = ox.Store()
+    for path in turtle_files(config.ONTOLOGY_DIR) + corpus.files:
+        check_regular_file(path)
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=file_graph(path))
+        except (SyntaxError, MemoryError, UnicodeDecodeError):
+            read_turtle(path)  # raises the UserError naming file, line and column
+            raise
+    return store
+
+
+# Which file graphs need which: g1 points at (or describes) a node described in g2.
+_LINKS = """
+SELECT DISTINCT ?g1 ?g2 WHERE {
+  { SELECT DISTINCT ?g1 ?n WHERE {
+      { GRAPH ?g1 { ?n ?p ?o } } UNION { GRAPH ?g1 { ?s ?p ?n } FILTER (isIRI(?n) && ?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>) }
+  } }
+  { SELECT DISTINCT ?g2 ?n WHERE { GRAPH ?g2 { ?n ?q ?r } } }
+  FILTER (?g1 != ?g2)
+}
+"""
+
+
+def _links(store: ox.Store) -> set[tuple[str, str]]:
+    return {(row["g1"].value, row["g2"].value) for row in store.query(_LINKS)}
+
+
+def tasks(corpus: Corpus, store: ox.Store) -> list[Task]:
+    """The shared unit (when there are shared files) and one unit per document."""
+    unit_of: dict[str, str] = {}
+    files_of: dict[str, tuple[Path, ...]] = {SHARED: corpus.shared}
+    for f in corpus.shared:
+        unit_of[file_graph(f).value] = SHARED
+    for d in corpus.documents:
+        files_of[d.number] = d.files
+        for f in d.files:
+            unit_of[file_graph(f).value] = d.number
+    needs: dict[str, set[str]] = {}
+    for g1, g2 in _links(store):
+        u1, u2 = unit_of.get(g1), unit_of.get(g2)
+        if u1 is not None and u2 is not None and u1 != u2:
+            needs.setdefault(u1, set()).add(u2)
+    order = [d.number for d in corpus.documents]
+    out = []
+    if corpus.shared:
+        ctx = tuple(f for n in order if n in needs.get(SHARED, ()) for f in files_of[n])
+        out.append(Task(SHARED, corpus.shared, ctx, None))
+    for d in corpus.documents:
+        ctx = corpus.shared + tuple(f for n in order if n != d.number and n in needs.get(d.number, ()) for f in files_of[n])
+        out.append(Task(d.number, d.files, ctx, d))
+    return out
+
+
+# --- the corpus ----------------------------------------------------------------
+
+
+class _ReportGraph(Graph):
+    """The labels of the reported resources, with the corpus's triple count as its length."""
+
+    def __init__(self, triples: int):
+        super().__init__()
+        self._corpus_triples = triples
+
+    def __len__(self):
+        return self._corpus_triples
+
+
+@dataclass
+class CorpusView:
+    """What the reports need of a project (report_text, finding_rows), for a corpus."""
+
+    union: Graph
+    shapes: Graph
+    defined_in: dict
+    files: list
+
+
+@dataclass
+class CorpusResult(Result):
+    validated: list[str] = field(default_factory=list)  # units validated in this run
+    reused: list[str] = field(default_factory=list)  # units whose findings came from the cache
+    triples: int = 0
+    store: object = None
+    values: dict = field(default_factory=dict)  # unit name -> its (cached) value
+    view: CorpusView | None = None
+
+
+def _jobs(jobs: int | None, units: int) -> int:
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if jobs < 1:
+        raise UserError(f"--jobs must be at least 1, not {jobs}")
+    return max(1, min(jobs, units))
+
+
+def validate_corpus(
+    corpus: Corpus,
+    vocabulary=None,
+    jobs: int | None = None,
+    cache_dir: Path | None | str = "default",
+    run_checks: bool = True,
+) -> CorpusResult:
+    """Every finding of the corpus: per-unit SHACL (parallel, cached), lexical forms, corpus-wide checks.
+
+    `cache_dir`: a folder, None for no cache, "default" for <root>/.packt-an-cache/validation/.
+    `vocabulary` (load.Vocabulary) is accepted for symmetry with load_project;
+    the ontology's lexical-form problems are taken from it when given."""
+    from ..load import load_vocabulary
+    from .lexical_forms import lexical_finding
+
+    if cache_dir == "default":
+        cache_dir = default_cache_dir(corpus.root)
+    shapes = stable_shapes()
+    vocab = vocabulary if vocabulary is not None else load_vocabulary(with_shapes=False)
+    store = load_store(corpus)
+    units = tasks(corpus, store)
+    base = base_key(corpus)
+    keys = {t.name: unit_key(base, t) for t in units}
+    values: dict[str, dict] = {}
+    todo = []
+    for t in units:
+        hit = read_cache(cache_dir, t.name, keys[t.name])
+        if hit is None:
+            todo.append(t)
+        else:
+            values[t.name] = hit
+    if todo:
+        n = _jobs(jobs, len(todo))
+        if n == 1:
+            _prepare_worker(shapes)
+            for t in todo:
+                values[t.name] = run_unit(t)
+                write_cache(cache_dir, t.name, keys[t.name], values[t.name])
+        else:
+            _WORKER.clear()
+            _prepare_worker(shapes)  # forked workers inherit it
+            with ProcessPoolExecutor(max_workers=n) as pool:
+                for name, value in pool.map(_run_in_worker, todo, chunksize=1):
+                    values[name] = value
+                    write_cache(cache_dir, name, keys[name], value)
+    result = CorpusResult(shapes=shapes)
+    result.validated = [t.name for t in todo]
+    result.reused = [t.name for t in units if t not in todo]
+    seen = set()
+    for t in units:
+        value = values[t.name]
+        for d in value["findings"]:
+            f = _finding_from_json(d)
+            if f not in seen:
+                seen.add(f)
+                result.findings.append(f)
+        if value["derived"] and t.document is not None:
+            store.load(value["derived"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                       to_graph=ox.NamedNode(str(DERIVED) + t.document.number))
+    for _p, subject, predicate, literal, why in vocab.problems:
+        result.findings.append(lexical_finding(subject, predicate, literal, why))
+    if run_checks:
+        from ..engine import OxGraph
+        from .checks import run_integrity_checks
+
+        result.findings.extend(run_integrity_checks(OxGraph.from_store(store, union=True)))
+    result.findings.sort(key=Finding.sort_key)
+    result.values = values
+    result.store = store
+    result.triples = len(store)
+    result.view = _view(result, corpus, shapes, store)
+    return result
+
+
+def _view(result: CorpusResult, corpus: Corpus, shapes: Graph, store: ox.Store) -> CorpusView:
+    """Labels and defining files of the reported resources only (the corpus stays in the store)."""
+    from ..load import _bound, from_oxigraph
+
+    g = _bound(_ReportGraph(result.triples))
+    files = {file_graph(f).value: f for f in corpus.files}
+    where: dict = {}
+    label = ox.NamedNode(str(config.PREFIXES["rdfs"]) + "label")
+    rdf_type = ox.NamedNode(str(RDF.type))
+    for focus in {f.focus for f in result.findings}:
+        if not isinstance(focus, URIRef):
+            continue
+        node = ox.NamedNode(str(focus))
+        for q in store.quads_for_pattern(node, label, None, None):
+            g.add((focus, URIRef(label.value), from_oxigraph(q.object)))
+        for q in sorted(store.quads_for_pattern(node, rdf_type, None, None), key=lambda q: str(q.graph_name)):
+            path = files.get(getattr(q.graph_name, "value", None))
+            if path is not None:
+                where.setdefault(focus, path)
+    return CorpusView(g, shapes, where, corpus.files)
+
+
+# --- the reference: the whole union at once (for the tests) ----------------------
+
+
+def whole_graph(corpus: Corpus) -> Graph:
+    """Ontology, shared things, every document and every document's derived selectors, as one graph."""
+    from ..load import _bound
+
+    _prepare_worker()
+    g = _bound(Graph())
+    g.addN((s, p, o, g) for s, p, o in _WORKER["ontology"])
+    for f in corpus.files:
+        g.addN((s, p, o, g) for s, p, o in _parsed(f))
+    derived = []
+    for d in corpus.documents:
+        derived += derived_selectors(g, d)
+    g.addN((s, p, o, g) for s, p, o in derived)
+    return g
+
+
+def validate_whole(corpus: Corpus) -> list[Finding]:
+    """pySHACL over the whole union at once, every focus node (the reference)."""
+    _prepare_worker()
+    return _shacl(whole_graph(corpus), _WORKER["shapes"], None)
+
+
+def finding_keys(findings) -> set[tuple]:
+    """(focus, path, component, shape, value) of each finding: what must agree."""
+    return {(f.focus, f.path, f.component, f.shape, f.value) for f in findings}
