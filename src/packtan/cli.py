@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="validate the data (or FILEs in its place) against the shapes")
     v.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Turtle files to validate instead of data/")
     v.add_argument("--lang", choices=("de", "en"), default="en", help="language of the report (default: en)")
+    v.add_argument("--corpus", type=Path, metavar="DIR", help="a corpus folder (DIR/data/, DIR/sources/) instead of the project's")
     v.add_argument(
         "--format",
         choices=("text", "turtle", "tsv"),
@@ -204,7 +205,9 @@ def cmd_validate(args, started) -> int:
     from .load import load_project
     from .validate import report_graph, report_text, validate_project
 
-    project = load_project(args.files or None)
+    if args.corpus is not None and args.files:
+        raise UserError("build.py validate: give FILEs or --corpus DIR, not both")
+    project = load_project(args.files or None, root=args.corpus)
     result = validate_project(project)
     if args.format == "turtle":
         from .dumps import to_turtle

@@ -85,7 +85,7 @@ def _sort_key(number: str) -> tuple[int, int]:
 
 def discover(root: Path | None = None) -> Corpus:
     """The layout under `root` (default: the project); UserError naming what does not fit."""
-    from .load import turtle_files  # load imports this module's names lazily
+    from .load import check_regular_file, turtle_files  # load imports this module lazily
 
     root = Path(root) if root is not None else config.ROOT
     data = root / "data"
@@ -107,6 +107,11 @@ def discover(root: Path | None = None) -> Corpus:
             shared = tuple(turtle_files(path))
         elif NUMBER.match(entry.name):
             source = root / "sources" / f"drucksache-{entry.name}.txt"
+            if not os.path.lexists(source):
+                raise UserError(
+                    f"{source}: no such file; document {entry.name} ({path}/) needs its source text there"
+                )
+            check_regular_file(source, "source text")
             documents.append(Document(entry.name, tuple(turtle_files(path)), source))
         else:
             raise UserError(

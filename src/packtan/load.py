@@ -3,9 +3,13 @@
 Files are parsed with Oxigraph's Turtle parser (fast, strict, and exact
 about where an error is) into rdflib terms. Each file is parsed on its own so
 that an error names the file, line and column. The project's graph is the
-union of the vocabulary and the facts; each source file is also kept as its
-own named graph (`https://w3id.org/packt-an/graph/<dir>/<stem>`) for the TriG
-dump and for reports that name the file where a resource is defined.
+union of the vocabulary and the facts. The facts come from a corpus folder
+(the project's, or `root=`; its layout is `packtan.corpus`'s): data/shared/
+is the named graph `graph/shared`, each document's folder and the selectors
+derived for its passages the named graph `graph/doc/<NN-NNNN>`; each
+ontology file is its own named graph (`graph/ontology/<stem>`), and so is
+each loose file given in place of data/. Every file's triples are kept for
+reports that name the file where a resource is defined.
 """
 
 from __future__ import annotations
@@ -184,6 +188,8 @@ class Project:
     named: dict[URIRef, list[Triple]]  # one named graph per source file (and the query catalogue)
     files: list[Path] = field(default_factory=list)
     lexical_problems: list[LexicalProblem] = field(default_factory=list)  # invalid typed literals of the facts
+    file_triples: dict[Path, list[Triple]] = field(default_factory=dict)  # each data file's own triples
+    corpus: object = None  # the packtan.corpus.Corpus loaded (None for loose data files)
 
     @cached_property
     def store(self):
@@ -197,7 +203,8 @@ class Project:
         """The file that defines (types) each subject, for reports."""
         where: dict[URIRef, Path] = {}
         for f in self.files:
-            for s, p, _o in self.named.get(graph_iri(f), ()):
+            triples = self.file_triples.get(f)
+            for s, p, _o in triples if triples is not None else self.named.get(graph_iri(f), ()):
                 if p == RDF.type:
                     where.setdefault(s, f)
         return where
@@ -231,34 +238,67 @@ def load_vocabulary(with_shapes: bool = True) -> Vocabulary:
 
 
 def load_project(
-    data_files: list[Path] | None = None, with_shapes: bool = True, vocabulary: Vocabulary | None = None
+    data_files: list[Path] | None = None,
+    with_shapes: bool = True,
+    vocabulary: Vocabulary | None = None,
+    root: Path | None = None,
 ) -> Project:
-    """Load ontology/ and data/ (or the given data files in its place), and shapes/.
+    """Load ontology/, the facts and shapes/.
 
+    The facts are the corpus under `root` (default: the project): data/shared/
+    and one folder per document (`packtan.corpus`), or, when `data_files` is
+    given, those loose files in its place (each its own named graph, their
+    passages' selectors in `graph:derived/selectors`, no query catalogue).
     `vocabulary` (from `load_vocabulary`) saves parsing the ontology and the
     shapes again; its shapes are used whatever `with_shapes` says.
     """
-    vocab = vocabulary if vocabulary is not None else load_vocabulary(with_shapes)
-    use_project_data = data_files is None
+    from .selectors import GRAPH as SELECTORS, passage_numbers, selector_triples
+
+    corpus = None
     if data_files is None:
-        data_files = turtle_files(config.DATA_DIR)
+        from .corpus import SHARED_GRAPH, discover
+
+        corpus = discover(root)  # a layout error before anything is parsed
+    vocab = vocabulary if vocabulary is not None else load_vocabulary(with_shapes)
     named: dict[URIRef, list[Triple]] = dict(vocab.triples)
-    union = _bound(Graph())
     problems: list[LexicalProblem] = list(vocab.problems)
-    for f in data_files:
-        named[graph_iri(f)] = read_turtle(f, problems)
+    per_file: dict[Path, list[Triple]] = {}
+
+    def read(files) -> list[Triple]:
+        out: list[Triple] = []
+        for f in files:
+            per_file[f] = read_turtle(f, problems)
+            out += per_file[f]
+        return out
+
+    if corpus is None:
+        data_files = list(data_files)
+        for f in data_files:
+            named[graph_iri(f)] = read([f])
+        every = [t for f in data_files for t in per_file[f]]
+        derived = []
+        for number in sorted(passage_numbers(every)):
+            source = config.ROOT / "sources" / f"drucksache-{number}.txt"
+            if source.is_file():
+                derived += selector_triples(every, number, source)
+        if derived:
+            named[SELECTORS] = derived
+    else:
+        data_files = corpus.files
+        if corpus.shared:
+            named[SHARED_GRAPH] = read(corpus.shared)
+        for doc in corpus.documents:
+            own = read(doc.files)
+            named[doc.graph] = own + selector_triples(own, doc.number, doc.source)
+    union = _bound(Graph())
     for triples in named.values():
         union.addN((s, p, o, union) for s, p, o in triples)
-    from .selectors import GRAPH as SELECTORS, selector_triples
-
-    derived = selector_triples(union)  # where each passage stands in the source
-    if derived:
-        named[SELECTORS] = derived
-        union.addN((s, p, o, union) for s, p, o in derived)
-    if use_project_data:
+    if corpus is not None:
         from .catalogue import catalogue_graph
 
         links = list(catalogue_graph(union))
         named[config.GRAPH["queries"]] = links
         union.addN((s, p, o, union) for s, p, o in links)
-    return Project(union, vocab.ontology, vocab.shapes, named, vocab.files + list(data_files), problems)
+    return Project(
+        union, vocab.ontology, vocab.shapes, named, vocab.files + list(data_files), problems, per_file, corpus
+    )
