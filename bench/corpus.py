@@ -26,7 +26,7 @@ medians over --repeat whole-process runs, wall time and peak memory of
 Peak memory is reported twice: `max_rss_mb`, the largest single process of
 the run (what `/usr/bin/time -f %M` shows, from wait4), and `tree_rss_mb`,
 the largest sum of the resident sizes of the process and all its children
-(sampled every 50 ms), which counts parallel workers together.
+(sampled every 200 ms), which counts parallel workers together.
 
 Over the corpus of --endpoint-size (default 1M; the nearest size measured)
 it starts `build.py serve --dist OUT` (Oxigraph behind the guarding front, on
@@ -170,7 +170,7 @@ def measure(cmd: list[str], cwd: Path = ROOT) -> Run:
         done = threading.Event()
 
         def sample() -> None:
-            while not done.wait(0.05):
+            while not done.wait(0.2):
                 peak[0] = max(peak[0], tree_rss_kb(proc.pid))
 
         th = threading.Thread(target=sample, daemon=True)
@@ -230,15 +230,24 @@ sys.exit(1 if r.findings else 0)
 """
 
 
-def validate_cmd(has_corpus: bool, corpus: Path, cache: Path | None, jobs: int, cache_flag: bool) -> list[str]:
-    if has_corpus:
-        opts = ["--jobs", str(jobs)] if jobs else []
-        if cache is None:
+def validate_cmd(v_help: str, corpus: Path, cache: Path | None, jobs: int) -> list[str]:
+    """`validate --corpus` with the options this branch's command line has (see validate_how)."""
+    if "--corpus" in v_help:
+        opts = ["--jobs", str(jobs)] if jobs and "--jobs" in v_help else []
+        if cache is None and "--no-cache" in v_help:
             opts.append("--no-cache")
-        elif cache_flag:
+        elif cache is not None and "--cache" in v_help:
             opts += ["--cache", str(cache)]
         return py_cmd("validate", "--corpus", str(corpus), *opts)
     return [sys.executable, "-c", API_VALIDATE, str(ROOT), str(corpus), str(cache) if cache else "-", str(jobs)]
+
+
+def validate_how(v_help: str) -> str:
+    if "--corpus" not in v_help:
+        return "no `validate --corpus` yet: packtan.validate.corpus.validate_corpus in a fresh process"
+    if "--no-cache" not in v_help:
+        return "`validate --corpus` without a cache (the whole corpus in one process, every run from scratch)"
+    return "`validate --corpus` (--no-cache from scratch)"
 
 
 def cli_help(command: str) -> str:
@@ -427,13 +436,10 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
     corpus = make_corpus(work / "corpus", copies)
     res: dict = {"size": label(size), "copies": copies, "make_corpus_s": round(time.perf_counter() - t, 2)}
     log(f"[{label(size)}] corpus of {copies} copies in {res['make_corpus_s']} s: {corpus}")
-    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     v_help, b_help = cli_help("validate"), cli_help("build")
-    has_corpus = "--corpus" in v_help
-    res["validate_has_corpus"] = has_corpus
-    v_cache_flag = "--cache" in v_help
+    res["validate_how"] = validate_how(v_help)
     build_cache = "--cache" in b_help
-    build_jobs = jobs if "--jobs" in b_help else []
+    build_jobs = ["--jobs", str(args.jobs)] if args.jobs and "--jobs" in b_help else []
 
     # build from scratch (also gives the dumps Jena and the endpoint need)
     builds = []
@@ -472,7 +478,7 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
     if jena is not None and not run_jena:
         res["jena_skipped"] = "no build output (packt-an.nt, shapes.de.ttl) to give Jena"
     for i in range(args.repeat):
-        r = measure(validate_cmd(has_corpus, corpus, None, args.jobs, v_cache_flag))
+        r = measure(validate_cmd(v_help, corpus, None, args.jobs))
         log(f"[{label(size)}] validate scratch {i + 1}: {r.brief()}")
         ours.append(r)
         if run_jena:
@@ -482,8 +488,6 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
             log(f"[{label(size)}] jena {i + 1}: {j.brief()} conforms={conforms} results={results}")
             theirs.append(j)
     res["validate_scratch"] = summary(ours)
-    if not has_corpus:
-        res["validate_scratch"]["how"] = "no `validate --corpus` yet: packtan.validate.corpus.validate_corpus in a fresh process"
     if theirs:
         res["jena"] = summary(theirs)
         res["jena"]["conforms"] = sorted({str(j.conforms) for j in theirs})
@@ -503,7 +507,7 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
         cache = ["--cache", str(work / "cache-0")] if build_cache else []
         v_cache = work / "cache-v"
         rebuilds, revalidations = [], []
-        measure(validate_cmd(has_corpus, corpus, v_cache, args.jobs, v_cache_flag))  # fills the cache
+        measure(validate_cmd(v_help, corpus, v_cache, args.jobs))  # fills the cache
         for i in range(args.repeat):
             edit_one_literal(target, f"bearbeitet {i + 1}")
             if has_build_corpus:
@@ -511,7 +515,7 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
                 log(f"[{label(size)}] rebuild after one change {i + 1}: {r.brief()}")
                 rebuilds.append(r)
             edit_one_literal(target, f"bearbeitet {i + 1}b")
-            r = measure(validate_cmd(has_corpus, corpus, v_cache, args.jobs, v_cache_flag))
+            r = measure(validate_cmd(v_help, corpus, v_cache, args.jobs))
             log(f"[{label(size)}] revalidate after one change {i + 1}: {r.brief()}")
             revalidations.append(r)
         if rebuilds:
