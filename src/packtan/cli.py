@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="readable text, a SHACL report in Turtle, or one tab-separated line per finding (focus, shape, constraint, path)",
     )
+    _corpus_options(v)
 
     q = sub.add_parser(
         "query",
@@ -201,7 +202,30 @@ def cmd_build(args, started) -> int:
     return 0
 
 
+def _corpus_options(p) -> None:
+    p.add_argument("--corpus", type=Path, metavar="DIR", help="validate a corpus folder (DIR/data/shared/, DIR/data/<NN-NNNN>/, DIR/sources/)")
+    p.add_argument("--jobs", type=_count, default=None, metavar="N", help="worker processes for a corpus (default: the number of CPUs; 1 = in process)")
+    p.add_argument("--cache", type=Path, default=None, metavar="DIR", help="cache of per-document findings (default: DIR/.packt-an-cache/validation/)")
+    p.add_argument("--no-cache", action="store_true", help="validate every document again and write no cache")
+
+
+def _corpus_validation(args):
+    """(corpus, result) of `--corpus DIR` with the --jobs and --cache options."""
+    from .corpus import discover
+    from .validate.corpus import validate_corpus
+
+    if args.no_cache and args.cache is not None:
+        raise UserError("build.py: give --cache DIR or --no-cache, not both")
+    corpus = discover(args.corpus)
+    cache = None if args.no_cache else (args.cache if args.cache is not None else "default")
+    return corpus, validate_corpus(corpus, jobs=args.jobs, cache_dir=cache)
+
+
 def cmd_validate(args, started) -> int:
+    if getattr(args, "corpus", None) is not None:
+        return _cmd_validate_corpus(args, started)
+    if args.jobs is not None or args.cache is not None or args.no_cache:
+        raise UserError("build.py validate: --jobs, --cache and --no-cache need --corpus DIR")
     from .load import load_project
     from .validate import report_graph, report_text, validate_project
 
@@ -221,6 +245,31 @@ def cmd_validate(args, started) -> int:
         sys.stdout.write(report_text(result, project, args.lang, project.defined_in))
     state = "conforms" if result.conforms else f"{len(result.violations)} violation(s)"
     print(f"validated {len(project.files)} files, {len(project.union)} triples: {state} ({_elapsed(started)})", file=sys.stderr)
+    return 0 if result.conforms else 1
+
+
+def _cmd_validate_corpus(args, started) -> int:
+    from .validate import finding_rows, report_graph, report_text
+
+    if args.files:
+        raise UserError("build.py validate: give FILEs or --corpus DIR, not both")
+    corpus, result = _corpus_validation(args)
+    view = result.view
+    if args.format == "turtle":
+        from .dumps import to_turtle
+
+        sys.stdout.write(to_turtle(report_graph(result)))
+    elif args.format == "tsv":
+        sys.stdout.write("".join("\t".join(row) + "\n" for row in finding_rows(result, view)))
+    else:
+        sys.stdout.write(report_text(result, view, args.lang, view.defined_in))
+    state = "conforms" if result.conforms else f"{len(result.violations)} violation(s)"
+    units = len(result.validated) + len(result.reused)
+    print(
+        f"validated {len(corpus.documents)} documents ({len(corpus.files)} files, {result.triples} triples): {state}; "
+        f"{len(result.validated)} of {units} units validated, {len(result.reused)} from the cache ({_elapsed(started)})",
+        file=sys.stderr,
+    )
     return 0 if result.conforms else 1
 
 

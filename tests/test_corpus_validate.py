@@ -1,0 +1,136 @@
+"""Corpus validation in units (validate/corpus.py): the same findings as the
+whole union at once, a cache by content hash, parallel runs that agree.
+
+The corpora are synthetic (`synthetic.make_corpus`): this document and one
+copy of it, document 90-0001, with violations planted in the copy and in
+the shared things."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import SH, URIRef
+
+from packtan import config
+from packtan.corpus import discover
+from packtan.synthetic import make_corpus
+from packtan.validate.corpus import finding_keys, validate_corpus, validate_whole
+
+ID = config.BASE + "id/"
+COPY = "90-0001"
+# In the copy: an expenditure total whose fiscal period is an organisation, a
+# second fiscal period beside its own. The shape (shapes/figures.ttl) says an
+# expenditure total has exactly one pa:fiscalPeriod, of class pa:FiscalPeriod.
+TOTAL = URIRef(ID + f"doc/{COPY}/expenditure/total-2016")
+ALLIANCE = URIRef(ID + "org/niedersachsen-packt-an")
+PLANTED_COPY = f"""@prefix pa: <https://w3id.org/packt-an/vocab#> .
+<{TOTAL}> pa:fiscalPeriod <{ALLIANCE}> .
+"""
+# In the shared things: the alliance is said to be derived from a passage of
+# this document that is a question, not a passage (sh:class pa:Passage on
+# prov:wasDerivedFrom needs the document's data to be seen).
+PLANTED_SHARED = f"""@prefix prov: <http://www.w3.org/ns/prov#> .
+<{ALLIANCE}> prov:wasDerivedFrom <{ID}doc/17-7349/frage-1> .
+"""
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("corpus") / "c"
+    make_corpus(dest, 1)
+    (dest / "data" / COPY / "zz-planted.ttl").write_text(PLANTED_COPY, encoding="utf-8")
+    (dest / "data" / "shared" / "zz-planted.ttl").write_text(PLANTED_SHARED, encoding="utf-8")
+    return dest
+
+
+@pytest.fixture
+def fresh(corpus_dir, tmp_path) -> Path:
+    """A copy of the corpus of its own (tests that change files or the cache)."""
+    dest = tmp_path / "c"
+    shutil.copytree(corpus_dir, dest)
+    return dest
+
+
+def _shacl(result):
+    return [f for f in result.findings if not f.check]
+
+
+def test_per_unit_findings_equal_the_whole_union_on_a_synthetic_corpus(corpus_dir):
+    corpus = discover(corpus_dir)
+    assert [d.number for d in corpus.documents] == ["17-7349", COPY]
+    units = validate_corpus(corpus, jobs=1, cache_dir=None)
+    whole = validate_whole(corpus)
+    assert finding_keys(_shacl(units)) == finding_keys(whole)
+    keys = finding_keys(whole)
+    # the planted violations are among them, on the resources they were planted on
+    assert (TOTAL, config.PA.fiscalPeriod, SH.ClassConstraintComponent) in {k[:3] for k in keys}
+    assert (TOTAL, config.PA.fiscalPeriod, SH.MaxCountConstraintComponent) in {k[:3] for k in keys}
+    assert ALLIANCE in {k[0] for k in keys}
+
+
+def test_per_unit_findings_equal_the_whole_union_on_the_project():
+    corpus = discover(config.ROOT)
+    units = validate_corpus(corpus, jobs=1, cache_dir=None, run_checks=False)
+    assert finding_keys(_shacl(units)) == finding_keys(validate_whole(corpus))
+
+
+def test_cache_validates_only_what_changed_and_survives_a_corrupt_file(fresh):
+    cache = fresh / "cache"
+    first = validate_corpus(discover(fresh), jobs=1, cache_dir=cache)
+    assert sorted(first.validated) == sorted(["shared", "17-7349", COPY]) and first.reused == []
+    assert sorted(p.name for p in cache.glob("*.json")) == ["17-7349.json", f"{COPY}.json", "shared.json"]
+
+    second = validate_corpus(discover(fresh), jobs=1, cache_dir=cache)
+    assert second.validated == []
+    assert second.findings == first.findings
+
+    # one document changed (a label of the planted total): only it is validated again
+    changed = fresh / "data" / COPY / "zz-planted.ttl"
+    changed.write_text(PLANTED_COPY + f'<{TOTAL}> <http://www.w3.org/2000/01/rdf-schema#comment> "x"@de .\n', encoding="utf-8")
+    third = validate_corpus(discover(fresh), jobs=1, cache_dir=cache)
+    assert third.validated == [COPY]
+
+    # a corrupt cache file and a foreign one are ignored and rewritten
+    (cache / "17-7349.json").write_text("{not json", encoding="utf-8")
+    (cache / "shared.json").write_text(json.dumps({"format": "something else", "key": "x", "value": {}}), encoding="utf-8")
+    fourth = validate_corpus(discover(fresh), jobs=1, cache_dir=cache)
+    assert sorted(fourth.validated) == ["17-7349", "shared"]
+    assert fourth.findings == third.findings
+    assert json.loads((cache / "17-7349.json").read_text(encoding="utf-8"))["format"].startswith("packt-an")
+    assert validate_corpus(discover(fresh), jobs=1, cache_dir=cache).validated == []
+
+
+def _cli(*args, cwd: Path):
+    return subprocess.run(
+        [sys.executable, str(config.ROOT / "build.py"), *map(str, args)],
+        cwd=cwd, capture_output=True, text=True, timeout=900,
+    )
+
+
+def test_jobs_1_and_2_give_the_same_report_naming_the_copys_file(corpus_dir, tmp_path):
+    one = _cli("validate", "--corpus", corpus_dir, "--jobs", "1", "--no-cache", cwd=tmp_path)
+    two = _cli("validate", "--corpus", corpus_dir, "--jobs", "2", "--no-cache", cwd=tmp_path)
+    assert one.returncode == two.returncode == 1, one.stderr + two.stderr
+    assert one.stdout == two.stdout
+    assert "Traceback" not in one.stderr + two.stderr
+    assert not (corpus_dir / ".packt-an-cache").exists()  # --no-cache writes nothing
+    # the planted violation is reported on the copy's resource, with the copy's file
+    block = one.stdout.split(f"<{TOTAL}>", 1)[1].split("\n\n", 1)[0]
+    assert f"defined in {corpus_dir / 'data' / COPY / 'costs.ttl'}" in block
+    assert "sh:ClassConstraintComponent" in block
+    tsv = _cli("validate", "--corpus", corpus_dir, "--jobs", "2", "--no-cache", "--format", "tsv", cwd=tmp_path)
+    assert tsv.returncode == 1 and tsv.stdout.strip()
+
+
+def test_cache_options_are_checked(corpus_dir, tmp_path):
+    both = _cli("validate", "--corpus", corpus_dir, "--no-cache", "--cache", tmp_path / "x", cwd=tmp_path)
+    assert both.returncode == 2 and both.stderr.count("\n") == 1
+    alone = _cli("validate", "--jobs", "2", cwd=tmp_path)
+    assert alone.returncode == 2 and "--corpus" in alone.stderr
+    zero = _cli("validate", "--corpus", corpus_dir, "--jobs", "0", cwd=tmp_path)
+    assert zero.returncode == 2 and zero.stderr.count("\n") == 1
