@@ -36,7 +36,6 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="validate the data (or FILEs in its place) against the shapes")
     v.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Turtle files to validate instead of data/")
     v.add_argument("--lang", choices=("de", "en"), default="en", help="language of the report (default: en)")
-    v.add_argument("--corpus", type=Path, metavar="DIR", help="a corpus folder (DIR/data/, DIR/sources/) instead of the project's")
     v.add_argument(
         "--format",
         choices=("text", "turtle", "tsv"),
