@@ -183,7 +183,7 @@ def derived_selectors(graph: Graph, document: Document | None) -> list[tuple]:
     import inspect
 
     if len(inspect.signature(selectors.selector_triples).parameters) > 1:
-        return selectors.selector_triples(graph, document)  # the corpus-aware form
+        return selectors.selector_triples(graph, document.number, document.source)  # the corpus-aware form
     if document.number == "17-7349":  # the single-document form: this document's source
         return selectors.selector_triples(graph)
     return []
