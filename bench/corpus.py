@@ -4,6 +4,7 @@
     .venv/bin/python bench/corpus.py [--sizes 100k,1M,3M] [--repeat 3] [--jobs N]
                                      [--endpoint-size 1M] [--seconds 3] [--no-jena]
                                      [--no-endpoint] [--keep DIR]
+                                     [--parts build,validate,jena,changed,endpoint]
 
 For each size (roughly that many triples; a copy of Drucksache 17/7349 is
 about 10k triples, so copies = triples / 10k) it makes a synthetic corpus
@@ -72,6 +73,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 TRIPLES_PER_COPY = 10_000
+PARTS = ("build", "validate", "jena", "changed", "endpoint")
 DEBIAN_JARS = Path("/usr/share/java")
 # Jena 4.5.0 and what Debian's libapache-jena-java depends on; slf4j-nop
 # silences logging (Debian's jar folder also holds conflicting bindings).
@@ -329,29 +331,47 @@ import json, sys
 sys.path.insert(0, sys.argv[1] + "/src")
 from pathlib import Path
 import pyoxigraph as ox
-from packtan import config
+from packtan import config, selectors
 from packtan.corpus import discover
 from packtan.jena_shapes import one_language
-from packtan.load import turtle_files
+from packtan.load import read_turtle, turtle_files
 from packtan.validate.corpus import stable_shapes
-corpus, cache, out = discover(Path(sys.argv[2])), Path(sys.argv[3]), Path(sys.argv[4])
+corpus, out = discover(Path(sys.argv[2])), Path(sys.argv[4])
+cache = None if sys.argv[3] == "-" else Path(sys.argv[3])
 store = ox.Store()
 for path in turtle_files(config.ONTOLOGY_DIR) + corpus.files:
     store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-for d in corpus.documents:  # the selectors the validation derived (its cache)
-    derived = json.loads((cache / (d.number + ".json")).read_text(encoding="utf-8"))["value"]["derived"]
+THIS = "17-7349"
+
+def derive(d):
+    triples = [t for f in d.files for t in read_turtle(f)]
+    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\\n" for s, p, o in selectors.selector_triples(triples, d.number, d.source))
+
+template = None
+for d in corpus.documents:  # the selectors the validation derived (its cache), else derived here
+    hit = cache / (d.number + ".json") if cache else None
+    if hit is not None and hit.is_file():
+        derived = json.loads(hit.read_text(encoding="utf-8"))["value"]["derived"]
+    elif d.number.startswith("90-"):  # a synthetic copy: this document's selectors under the copy's number
+        if template is None:
+            template = derive(corpus.document(THIS))
+        derived = template.replace(THIS, d.number).replace("17/7349", d.number.replace("-", "/"))
+    else:
+        derived = derive(d)
     store.bulk_load(derived.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
 store.dump(str(out / "packt-an.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 one_language(stable_shapes(), "de").serialize(out / "shapes.de.ttl", format="turtle")
 """
 
 
-def jena_inputs(corpus: Path, cache: Path, folder: Path) -> tuple[Path, Path]:
+def jena_inputs(corpus: Path, cache: Path | None, folder: Path) -> tuple[Path, Path]:
     """Without `build --corpus`: the corpus as one N-Triples file (ontology, data
-    files and the selectors derived by a cached validation run, i.e. what the
-    validation checks) and the one-language shapes."""
+    files and the passages' derived selectors, i.e. what the validation checks)
+    and the one-language shapes. The selectors come from a cached validation
+    run when there is one; a synthetic copy's are this document's under the
+    copy's number (same source text), checked against the cache at 100k."""
     folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-c", JENA_INPUTS, str(ROOT), str(corpus), str(cache), str(folder)], check=True)
+    subprocess.run([sys.executable, "-c", JENA_INPUTS, str(ROOT), str(corpus), str(cache) if cache else "-", str(folder)], check=True)
     return folder / "packt-an.nt", folder / "shapes.de.ttl"
 
 
@@ -441,6 +461,7 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
     from packtan.synthetic import make_corpus
 
     copies = copies_for(size)
+    parts = set(args.parts)
     work = tmp / label(size)
     work.mkdir()
     t = time.perf_counter()
@@ -456,7 +477,7 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
     builds = []
     has_build_corpus = "--corpus" in b_help
     res["build_has_corpus"] = has_build_corpus
-    for i in range(args.repeat if has_build_corpus else 0):
+    for i in range(args.repeat if has_build_corpus and "build" in parts else 0):
         out = work / f"out-{i}"
         cache = ["--cache", str(work / f"cache-{i}")] if build_cache else []
         if not build_cache:  # from scratch: no cache left by the run before (its default place)
@@ -466,7 +487,10 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
         builds.append(r)
         if i:
             shutil.rmtree(work / f"cache-{i}", ignore_errors=True)
-    res["build_scratch"] = summary(builds) if builds else {"skipped": "no `build --corpus` on this branch"}
+    if builds:
+        res["build_scratch"] = summary(builds)
+    elif "build" in parts:
+        res["build_scratch"] = {"skipped": "no `build --corpus` on this branch"}
     dist = work / "out-0"
     for i in range(1, args.repeat):
         shutil.rmtree(work / f"out-{i}", ignore_errors=True)
@@ -478,46 +502,51 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
     # a first validation that writes its cache (for the one-change runs, and
     # the derived selectors when there is no build to give Jena)
     v_cache = work / "cache-v"
-    r = measure(validate_cmd(v_help, corpus, v_cache, args.jobs))
-    log(f"[{label(size)}] validate, writing the cache: {r.brief()}")
-    res["validate_writing_cache"] = summary([r])
+    if parts & {"validate", "changed"}:
+        r = measure(validate_cmd(v_help, corpus, v_cache, args.jobs))
+        log(f"[{label(size)}] validate, writing the cache: {r.brief()}")
+        res["validate_writing_cache"] = summary([r])
     ours, theirs = [], []
     shapes = dist / "shapes.de.ttl"
-    if not nt.exists() and (jena is not None or not args.no_endpoint) and "--corpus" in v_help:
+    if not nt.exists() and ((jena is not None and "jena" in parts) or "endpoint" in parts):
         log(f"[{label(size)}] no build output: writing Jena's input from the files and the cache")
-        nt, shapes = jena_inputs(corpus, v_cache / "validation" if (v_cache / "validation").is_dir() else v_cache, work / "jena")
+        nt, shapes = jena_inputs(corpus, v_cache if v_cache.is_dir() else None, work / "jena")
         (nt.parent / "packt-an.trig").write_text("")  # for serve: the union only, no named graphs
         dist = nt.parent
         res["jena_input"] = "ontology, data files and the validation's derived selectors as N-Triples (pyoxigraph; no `build --corpus` yet)"
         res["triples"] = count_lines(nt)
         log(f"[{label(size)}] {res['triples']} triples for Jena")
-    run_jena = jena is not None and nt.exists() and shapes.exists()
+    run_jena = jena is not None and "jena" in parts and nt.exists() and shapes.exists()
     if jena is not None and not run_jena:
         res["jena_skipped"] = "no build output (packt-an.nt, shapes.de.ttl) to give Jena"
     for i in range(args.repeat):
-        r = measure(validate_cmd(v_help, corpus, None, args.jobs))
-        log(f"[{label(size)}] validate scratch {i + 1}: {r.brief()}")
-        ours.append(r)
+        if "validate" in parts:
+            r = measure(validate_cmd(v_help, corpus, None, args.jobs))
+            log(f"[{label(size)}] validate scratch {i + 1}: {r.brief()}")
+            ours.append(r)
         if run_jena:
             j = measure([*jena, "validate", "--shapes", str(shapes), "--data", str(nt)])
             conforms, results = jena_conforms(j.stdout)
             j.conforms, j.results = conforms, results
             log(f"[{label(size)}] jena {i + 1}: {j.brief()} conforms={conforms} results={results}")
             theirs.append(j)
-    res["validate_scratch"] = summary(ours)
+    if ours:
+        res["validate_scratch"] = summary(ours)
     if theirs:
         res["jena"] = summary(theirs)
         res["jena"]["conforms"] = sorted({str(j.conforms) for j in theirs})
         res["jena"]["validation_results"] = sorted({j.results for j in theirs})
         # ratio per repetition (same moment), then the median
         pairs = [(o.wall / j.wall) for o, j in zip(ours, theirs) if o.rc in (0, 1) and j.rc == 0]
-        if pairs:
+        if pairs and ours:
             res["ratio_validate_over_jena"] = round(statistics.median(pairs), 2)
             res["ratio_of_medians"] = round(res["validate_scratch"]["median_s"] / res["jena"]["median_s"], 2)
 
     # one document changed: build and validate with the cache of the run before
-    target = file_to_edit(corpus)
-    if target is None:
+    target = file_to_edit(corpus) if "changed" in parts else None
+    if "changed" not in parts:
+        pass
+    elif target is None:
         res["one_changed"] = {"skipped": "no copied label to edit"}
     else:
         res["one_changed"] = {"file": str(target.relative_to(corpus))}
@@ -525,7 +554,7 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
         rebuilds, revalidations = [], []
         for i in range(args.repeat):
             edit_one_literal(target, f"bearbeitet {i + 1}")
-            if has_build_corpus:
+            if has_build_corpus and "build" in parts:
                 r = measure(py_cmd("build", "--corpus", str(corpus), "--out", str(dist), *cache, *build_jobs))
                 log(f"[{label(size)}] rebuild after one change {i + 1}: {r.brief()}")
                 rebuilds.append(r)
@@ -553,6 +582,8 @@ def main() -> int:
     ap.add_argument("--endpoint-size", type=parse_size, default=parse_size("1M"), help="corpus for the endpoint (default: 1M)")
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     ap.add_argument("--seconds", type=float, default=3.0, help="per query and client count (default: 3)")
+    ap.add_argument("--parts", type=lambda t: [p for p in t.split(",") if p], default=list(PARTS),
+                    help="what to measure, of " + ",".join(PARTS) + " (default: all)")
     ap.add_argument("--no-jena", action="store_true")
     ap.add_argument("--no-endpoint", action="store_true")
     ap.add_argument("--keep", type=Path, help="make the corpora here and keep them (default: a temporary folder)")
@@ -560,6 +591,10 @@ def main() -> int:
     args = ap.parse_args()
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
+    if not set(args.parts) <= set(PARTS):
+        ap.error(f"--parts: choose from {','.join(PARTS)}")
+    if "endpoint" not in args.parts:
+        args.no_endpoint = True
     try:
         import packtan.synthetic  # noqa: F401
     except ImportError:
