@@ -134,3 +134,46 @@ def test_cache_options_are_checked(corpus_dir, tmp_path):
     assert alone.returncode == 2 and "--corpus" in alone.stderr
     zero = _cli("validate", "--corpus", corpus_dir, "--jobs", "0", cwd=tmp_path)
     assert zero.returncode == 2 and zero.stderr.count("\n") == 1
+
+
+@pytest.fixture(scope="module")
+def project_copy(tmp_path_factory) -> Path:
+    """The project's data and sources as a corpus folder of its own."""
+    dest = tmp_path_factory.mktemp("project") / "p"
+    shutil.copytree(config.ROOT / "data", dest / "data")
+    shutil.copytree(config.ROOT / "sources", dest / "sources")
+    return dest
+
+
+def test_build_corpus_writes_the_dumps_and_reuses_unchanged_documents(project_copy, tmp_path):
+    import pyoxigraph as ox
+
+    from packtan.corpus_build import build_corpus
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = build_corpus(project_copy, out, jobs=1, cache_dir=cache)
+    assert sorted(first.validated) == sorted(first.rendered) == ["17-7349", "shared"]
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert names == [".packt-an-build", "corpus.nt", "corpus.trig", "graphs/17-7349.nt", "graphs/shared.nt",
+                     "validation-report.de.txt", "validation-report.en.txt", "validation-report.ttl"]
+    before = {n: (out / n).read_bytes() for n in names}
+    quads = list(ox.parse(path=str(out / "corpus.trig"), format=ox.RdfFormat.TRIG))
+    graphs = {q.graph_name.value for q in quads}
+    assert {config.BASE + "graph/doc/17-7349", config.BASE + "graph/shared"} <= graphs
+    doc = {q.triple for q in quads if q.graph_name.value == config.BASE + "graph/doc/17-7349"}
+    assert doc == {q.triple for q in ox.parse(path=str(out / "graphs" / "17-7349.nt"), format=ox.RdfFormat.N_TRIPLES)}
+    # the derived selectors are in the document's graph
+    assert any(t.predicate.value == "http://www.w3.org/ns/oa#hasSelector" for t in doc)
+    assert {q.triple for q in ox.parse(path=str(out / "corpus.nt"), format=ox.RdfFormat.N_TRIPLES)} == {q.triple for q in quads}
+
+    second = build_corpus(project_copy, out, jobs=1, cache_dir=cache)
+    assert second.validated == [] and second.rendered == []
+    assert {n: (out / n).read_bytes() for n in names} == before  # byte-identical
+
+
+def test_build_corpus_that_does_not_conform_writes_nothing(corpus_dir, tmp_path):
+    out = tmp_path / "out"
+    run = _cli("build", "--corpus", corpus_dir, "--out", out, "--cache", tmp_path / "cache", "--jobs", "2", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert f"<{TOTAL}>" in run.stdout
+    assert not out.exists()

@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         "--wait", type=float, default=60.0, metavar="S",
         help="seconds to wait for another build into the same folder before giving up (default: 60)",
     )
+    _corpus_options(b)
 
     v = sub.add_parser("validate", help="validate the data (or FILEs in its place) against the shapes")
     v.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Turtle files to validate instead of data/")
@@ -186,6 +187,10 @@ def cmd_build(args, started) -> int:
     from .dist import NotConforming, build
     from .validate import report_text
 
+    if args.corpus is not None:
+        return _cmd_build_corpus(args, started)
+    if args.jobs is not None or args.cache is not None or args.no_cache:
+        raise UserError("build.py build: --jobs, --cache and --no-cache need --corpus DIR")
     try:
         summary = build(args.out, wait=args.wait)
     except NotConforming as exc:
@@ -208,6 +213,30 @@ def _corpus_options(p) -> None:
     p.add_argument("--no-cache", action="store_true", help="validate every document again and write no cache")
 
 
+def _cmd_build_corpus(args, started) -> int:
+    from .corpus_build import build_corpus
+    from .dist import NotConforming
+    from .validate import report_text
+
+    if args.no_cache and args.cache is not None:
+        raise UserError("build.py: give --cache DIR or --no-cache, not both")
+    cache = None if args.no_cache else (args.cache if args.cache is not None else "default")
+    try:
+        summary = build_corpus(args.corpus, args.out, jobs=args.jobs, cache_dir=cache, wait=args.wait)
+    except NotConforming as exc:
+        view = exc.project
+        sys.stdout.write(report_text(exc.result, view, args.lang, view.defined_in))
+        print(f"build failed: the corpus does not conform; {args.out} left unchanged ({_elapsed(started)})", file=sys.stderr)
+        return 1
+    print(
+        f"built {summary.out_dir}: {summary.documents} documents, {summary.files_in} source files, {summary.triples} triples, "
+        f"conforms, {len(summary.files_out)} files written; {len(summary.validated)} units validated and "
+        f"{len(summary.rendered)} graphs written anew, the rest from the cache ({_elapsed(started)})",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _corpus_validation(args):
     """(corpus, result) of `--corpus DIR` with the --jobs and --cache options."""
     from .corpus import discover
@@ -228,9 +257,7 @@ def cmd_validate(args, started) -> int:
     from .load import load_project
     from .validate import report_graph, report_text, validate_project
 
-    if args.corpus is not None and args.files:
-        raise UserError("build.py validate: give FILEs or --corpus DIR, not both")
-    project = load_project(args.files or None, root=args.corpus)
+    project = load_project(args.files or None)
     result = validate_project(project)
     if args.format == "turtle":
         from .dumps import to_turtle

@@ -3,14 +3,13 @@
 A corpus (`packtan.corpus.discover`) is validated in units:
 
 - one unit per document: data graph = the ontology, the shared things, the
-  document's files and the selectors derived for its passages (plus any other
-  document its triples point into or that describes its resources), with
-  pySHACL restricted (`focus_nodes`) to the document's own resources (the
-  subjects of its own triples);
+  document's files and the selectors derived for its passages (plus what
+  other documents state about its resources), with the shapes' targets
+  restricted to the resources it owns (typed in its files);
 - one unit for the shared things: data graph = the ontology, the shared
-  files and the documents they point into (so that sh:class on a referenced
-  passage still sees the passage), focus nodes the subjects of the shared
-  files.
+  files and what the documents state about shared things, with what those
+  statements point to (so that sh:class on a referenced passage still sees
+  the passage), targets restricted to the things typed in the shared files.
 
 The units run in worker processes (`jobs`; 1 = in this process). Each unit's
 findings (with its derived selectors and lexical-form problems) are cached in
@@ -144,8 +143,10 @@ def stable_shapes() -> Graph:
 class Task:
     name: str  # "shared" or the document's number
     own: tuple[Path, ...]  # the unit's own files: its focus nodes are their subjects
-    context: tuple[Path, ...]  # further data files of its data graph (shared, pointed-to documents)
+    context: tuple[Path, ...]  # further data files of its data graph (the shared files, for a document)
     document: Document | None  # for the derived selectors
+    focus: tuple[str, ...] = ()  # IRIs of the resources it owns: the targets are restricted to them
+    extra: str = ""  # N-Triples from other units about its resources and what they point to
 
 
 _WORKER: dict = {}  # per process: the ontology, the shapes, parsed context files
@@ -174,19 +175,13 @@ def _parsed(path: Path, problems: list | None = None):
     return hit
 
 
-def derived_selectors(graph: Graph, document: Document | None) -> list[tuple]:
-    """The selectors derived for the passages of `document` found in `graph`."""
+def derived_selectors(own: list, document: Document | None) -> list[tuple]:
+    """The selectors derived for the passages in a document's own triples, from its source text."""
     if document is None:
         return []
-    from .. import selectors
+    from ..selectors import selector_triples
 
-    import inspect
-
-    if len(inspect.signature(selectors.selector_triples).parameters) > 1:
-        return selectors.selector_triples(graph, document.number, document.source)  # the corpus-aware form
-    if document.number == "17-7349":  # the single-document form: this document's source
-        return selectors.selector_triples(graph)
-    return []
+    return selector_triples(own, document.number, document.source)
 
 
 _FOCUS: list = []  # the focus nodes the targets are restricted to (one frozenset), while a unit runs
@@ -254,18 +249,34 @@ def run_unit(task: Task) -> dict:
     for f in task.context:
         g.addN((s, p, o, g) for s, p, o in _parsed(f))
     g.addN((s, p, o, g) for s, p, o in own)
-    derived = derived_selectors(g, task.document)
+    if task.extra:
+        from ..load import _converter
+
+        term = _converter()
+        g.addN((term(q.subject), term(q.predicate), term(q.object), g)
+               for q in ox.parse(task.extra.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    derived = derived_selectors(own, task.document)
     g.addN((s, p, o, g) for s, p, o in derived)
-    focus = sorted({s for s, _p, _o in own} | {s for s, _p, _o in derived}, key=str)
-    focus = [s for s in focus if isinstance(s, URIRef)]
+    focus = [URIRef(x) for x in task.focus] + [s for s in {s for s, _p, _o in derived} if isinstance(s, URIRef)]
     findings = _shacl(g, _WORKER["shapes"], focus)
     findings += [lexical_finding(subject, predicate, literal, why) for _p, subject, predicate, literal, why in problems]
-    nt = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in derived)
+    nt = _ntriples(derived)
     return {
         "findings": [_finding_json(f) for f in findings],
         "derived": nt,
         "lexical": len(problems),
     }
+
+
+def _ntriples(triples) -> str:
+    """N-Triples of some rdflib triples, one sorted line each (rdflib's writer, Oxigraph's form)."""
+    if not triples:
+        return ""
+    g = Graph()
+    g.addN((s, p, o, g) for s, p, o in triples)
+    data = g.serialize(format="nt", encoding="utf-8")
+    lines = {f"{q.subject} {q.predicate} {q.object} .\n" for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
+    return "".join(sorted(lines))
 
 
 def _run_in_worker(task: Task) -> tuple[str, dict]:
@@ -312,6 +323,7 @@ def unit_key(base: bytes, task: Task) -> str:
         for path in group:
             h.update(os.fsencode(str(path)) + b"\0")
             _digest(h, path)
+    h.update(b"\3" + "\n".join(task.focus).encode() + b"\4" + task.extra.encode())
     if task.document is not None:
         h.update(b"\2")
         _digest(h, task.document.source)
@@ -389,45 +401,68 @@ def load_store(corpus: Corpus) -> ox.Store:
     return store
 
 
-# Which file graphs need which: g1 points at (or describes) a node described in g2.
-_LINKS = """
-SELECT DISTINCT ?g1 ?g2 WHERE {
-  { SELECT DISTINCT ?g1 ?n WHERE {
-      { GRAPH ?g1 { ?n ?p ?o } } UNION { GRAPH ?g1 { ?s ?p ?n } FILTER (isIRI(?n) && ?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>) }
-  } }
-  { SELECT DISTINCT ?g2 ?n WHERE { GRAPH ?g2 { ?n ?q ?r } } }
-  FILTER (?g1 != ?g2)
-}
-"""
+_TYPE = ox.NamedNode(str(RDF.type))
 
 
-def _links(store: ox.Store) -> set[tuple[str, str]]:
-    return {(row["g1"].value, row["g2"].value) for row in store.query(_LINKS)}
+def _line(q) -> str:
+    return f"{q.subject} {q.predicate} {q.object} .\n"
 
 
 def tasks(corpus: Corpus, store: ox.Store) -> list[Task]:
-    """The shared unit (when there are shared files) and one unit per document."""
-    unit_of: dict[str, str] = {}
-    files_of: dict[str, tuple[Path, ...]] = {SHARED: corpus.shared}
-    for f in corpus.shared:
-        unit_of[file_graph(f).value] = SHARED
-    for d in corpus.documents:
-        files_of[d.number] = d.files
-        for f in d.files:
-            unit_of[file_graph(f).value] = d.number
-    needs: dict[str, set[str]] = {}
-    for g1, g2 in _links(store):
-        u1, u2 = unit_of.get(g1), unit_of.get(g2)
-        if u1 is not None and u2 is not None and u1 != u2:
-            needs.setdefault(u1, set()).add(u2)
-    order = [d.number for d in corpus.documents]
-    out = []
+    """The shared unit (when there are shared files) and one unit per document.
+
+    A unit owns the resources typed in its files (and those typed nowhere
+    that are subjects of its triples); its targets are restricted to them.
+    Its data graph: the ontology, the shared files (for a document), its own
+    files, and the triples other units state about the resources it owns or
+    points to, two steps deep (e.g. a document's statement about a shared
+    organisation, and the type of the passage that statement points to)."""
+    units: list[tuple[str, tuple[Path, ...], Document | None]] = []
     if corpus.shared:
-        ctx = tuple(f for n in order if n in needs.get(SHARED, ()) for f in files_of[n])
-        out.append(Task(SHARED, corpus.shared, ctx, None))
-    for d in corpus.documents:
-        ctx = corpus.shared + tuple(f for n in order if n != d.number and n in needs.get(d.number, ()) for f in files_of[n])
-        out.append(Task(d.number, d.files, ctx, d))
+        units.append((SHARED, corpus.shared, None))
+    units += [(d.number, d.files, d) for d in corpus.documents]
+    unit_of: dict[str, str] = {}
+    for name, files, _d in units:
+        for f in files:
+            unit_of[file_graph(f).value] = name
+    subjects: dict[str, set] = {}
+    objects: dict[str, set] = {}
+    typed: dict = {}  # node -> the first unit that types it
+    for name, files, _d in units:
+        subj, obj = subjects.setdefault(name, set()), objects.setdefault(name, set())
+        for f in files:
+            for q in store.quads_for_pattern(None, None, None, file_graph(f)):
+                subj.add(q.subject)
+                if isinstance(q.object, ox.NamedNode):
+                    obj.add(q.object)
+                if q.predicate == _TYPE:
+                    typed.setdefault(q.subject, name)
+
+    def stated_elsewhere(nodes, name: str, skip: set[str]) -> set[str]:
+        out = set()
+        for n in nodes:
+            for q in store.quads_for_pattern(n, None, None, None):
+                other = unit_of.get(getattr(q.graph_name, "value", None))
+                if other is not None and other != name and other not in skip:
+                    out.add(_line(q))
+        return out
+
+    out = []
+    for name, files, doc in units:
+        owned = {n for n in subjects[name] if isinstance(n, ox.NamedNode) and typed.get(n, name) == name}
+        skip = {SHARED} if doc is not None else set()  # a document's data graph holds the shared files
+        # a document's view of a shared thing is the shared files' (what other
+        # documents say about it is validated with the shared unit)
+        pointed = {n for n in objects[name] if doc is None or typed.get(n) != SHARED}
+        first = stated_elsewhere(owned | pointed, name, skip)
+        nodes2 = set()
+        for q in ox.parse("".join(first).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            if isinstance(q.object, ox.NamedNode):
+                nodes2.add(q.object)
+        second = stated_elsewhere(nodes2 - owned - objects[name], name, skip)
+        extra = "".join(sorted(first | second))
+        ctx = corpus.shared if doc is not None else ()
+        out.append(Task(name, files, ctx, doc, tuple(sorted(n.value for n in owned)), extra))
     return out
 
 
@@ -583,7 +618,7 @@ def whole_graph(corpus: Corpus) -> Graph:
         g.addN((s, p, o, g) for s, p, o in _parsed(f))
     derived = []
     for d in corpus.documents:
-        derived += derived_selectors(g, d)
+        derived += derived_selectors([t for f in d.files for t in _parsed(f)], d)
     g.addN((s, p, o, g) for s, p, o in derived)
     return g
 

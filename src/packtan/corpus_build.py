@@ -1,0 +1,148 @@
+"""`build.py build --corpus DIR --out OUT`: the dumps and the report of a corpus.
+
+OUT holds, written like the project's build (stamped, swapped in atomically,
+`dist.write_atomically`):
+
+- `corpus.nt` — N-Triples of the union (vocabulary, shared things, every
+  document with its derived selectors), each triple once;
+- `corpus.trig` — TriG of the same, one named graph per document
+  (`…/graph/doc/<NN-NNNN>`: its files and its selectors), `…/graph/shared`
+  and the vocabulary's graphs;
+- `graphs/<NN-NNNN>.nt` and `graphs/shared.nt` — each graph on its own;
+- `validation-report.ttl`, `validation-report.en.txt`, `validation-report.de.txt`.
+
+Validation is `validate.corpus.validate_corpus` (parallel, cached). A
+document's N-Triples are cached beside its findings, under the same key: an
+unchanged document's graph is not parsed or written again. Lines are sorted
+within a graph, graphs in order (vocabulary, shared, documents by number):
+the same corpus gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import config
+from .corpus import SHARED, SHARED_GRAPH, Corpus, discover
+from .errors import UserError
+
+
+@dataclass
+class CorpusBuildSummary:
+    out_dir: Path
+    documents: int
+    files_in: int
+    triples: int
+    files_out: list[str]
+    validated: list[str]  # units validated anew
+    rendered: list[str]  # graphs serialised anew (the rest came from the cache)
+
+
+def _lines(paths, extra: str = "") -> str:
+    """The sorted, distinct N-Triples lines of some Turtle files (and extra N-Triples)."""
+    out = set()
+    for path in paths:
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            out.add(f"{q.subject} {q.predicate} {q.object} .\n")
+    if extra:
+        for q in ox.parse(extra.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            out.add(f"{q.subject} {q.predicate} {q.object} .\n")
+    return "".join(sorted(out))
+
+
+_HEAD = "# packt-an graph "
+
+
+def _cached_graph(cache_dir: Path | None, name: str, key: str) -> str | None:
+    if cache_dir is None:
+        return None
+    try:
+        text = (Path(cache_dir) / f"{name}.nt").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    head, _, body = text.partition("\n")
+    return body if head == _HEAD + key else None
+
+
+def _store_graph(cache_dir: Path | None, name: str, key: str, body: str) -> None:
+    if cache_dir is None:
+        return
+    try:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=cache_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(_HEAD + key + "\n" + body)
+        os.replace(tmp, Path(cache_dir) / f"{name}.nt")
+    except OSError:
+        pass
+
+
+def render_corpus(corpus: Corpus, result, cache_dir: Path | None) -> tuple[dict[str, str], list[str]]:
+    """(files of OUT, names of the graphs serialised anew)."""
+    from .dumps import to_turtle
+    from .load import graph_iri, turtle_files
+    from .validate import report_graph, report_text
+    from .validate.corpus import base_key, tasks, unit_key
+
+    graphs_cache = Path(cache_dir) / "graphs" if cache_dir is not None else None
+    base = base_key(corpus)
+    graphs: list[tuple[str, str, str]] = []  # (file name, graph IRI, N-Triples)
+    for f in turtle_files(config.ONTOLOGY_DIR):
+        graphs.append(("", str(graph_iri(f)), _lines([f])))
+    rendered = []
+    for task in tasks(corpus, result.store):
+        key = unit_key(base, task)
+        body = _cached_graph(graphs_cache, task.name, key)
+        if body is None:
+            derived = result.values.get(task.name, {}).get("derived", "")
+            body = _lines(task.own, derived)
+            _store_graph(graphs_cache, task.name, key, body)
+            rendered.append(task.name)
+        iri = str(SHARED_GRAPH) if task.name == SHARED else str(task.document.graph)
+        graphs.append((f"graphs/{task.name}.nt", iri, body))
+    files: dict[str, str] = {}
+    seen: set[str] = set()
+    union: list[str] = []
+    trig: list[str] = []
+    for name, iri, body in graphs:
+        if name:
+            files[name] = body
+        trig.append(f"<{iri}> {{\n{body}}}\n")
+        for line in body.splitlines(keepends=True):
+            if line not in seen:
+                seen.add(line)
+                union.append(line)
+    files["corpus.nt"] = "".join(union)
+    files["corpus.trig"] = "".join(trig)
+    view = result.view
+    files["validation-report.ttl"] = to_turtle(report_graph(result))
+    files["validation-report.en.txt"] = report_text(result, view, "en", view.defined_in)
+    files["validation-report.de.txt"] = report_text(result, view, "de", view.defined_in)
+    return files, rendered
+
+
+def build_corpus(root: Path, out_dir: Path, jobs: int | None = None, cache_dir="default", wait: float | None = None) -> CorpusBuildSummary:
+    from .dist import LOCK_WAIT, NotConforming, _check_wait, precheck, write_atomically
+    from .validate.corpus import default_cache_dir, validate_corpus
+
+    wait = LOCK_WAIT if wait is None else wait
+    _check_wait(wait)
+    precheck(out_dir)
+    corpus = discover(root)
+    if cache_dir == "default":
+        cache_dir = default_cache_dir(corpus.root)
+    if cache_dir is not None and Path(out_dir).resolve() == Path(cache_dir).resolve():
+        raise UserError(f"{out_dir}: the output folder cannot be the cache folder")
+    result = validate_corpus(corpus, jobs=jobs, cache_dir=cache_dir)
+    if not result.conforms:
+        raise NotConforming(result, result.view)
+    files, rendered = render_corpus(corpus, result, cache_dir)
+    write_atomically(out_dir, files, wait)
+    return CorpusBuildSummary(
+        Path(out_dir), len(corpus.documents), len(corpus.files), result.triples, sorted(files), result.validated, rendered
+    )
