@@ -14,7 +14,11 @@ An analysis query (`analysis-<slug>.rq`) has `# analysis:` (English title),
 `# columns:`. `# Spalten:` gives the German column titles of the
 regenerated answer, one per column. `# currency: EUR` says that the query's
 xsd:decimal values are amounts in euros (the regenerated answer prints them
-"538 967,95 €"); the queries return typed values and never format them. The build turns the catalogue into triples, so that every
+"538 967,95 €"); the queries return typed values and never format them.
+`# scope: document` says that the query names its Drucksache only through
+`PREFIX d:` and answers only from that document's sections, so that
+`build.py query --doc NN-NNNN` asks it of another document (see query.py).
+The build turns the catalogue into triples, so that every
 question in the graph links to the query that answers it.
 """
 

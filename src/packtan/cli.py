@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     q.add_argument("query", nargs="?", metavar="FILE.rq", help="a query file, or - to read the query from standard input")
     q.add_argument("--text", "-t", metavar="SPARQL", help="the query itself, instead of a file")
+    q.add_argument(
+        "--doc",
+        metavar="NN-NNNN",
+        help="ask Drucksache NN-NNNN (or NN/NNNN): the query's PREFIX d: is rewritten to "
+        "https://w3id.org/packt-an/id/doc/NN-NNNN/ (default: the query as written)",
+    )
     q.add_argument("--prefixes", action="store_true", help="list the predeclared prefixes and stop")
     q.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 endpoint instead of the embedded graph")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -301,19 +307,20 @@ def _cmd_validate_corpus(args, started) -> int:
 
 def _query_text(args, limits) -> tuple[str, str]:
     """(text, source) of the query: FILE.rq, standard input (-) or --text."""
-    from .query import prepare_query, read_query
+    from .query import document_number, prepare_query, read_query
 
     if (args.query is None) == (args.text is None):
         raise UserError("build.py query: give exactly one of FILE.rq, - (standard input) or --text SPARQL")
+    doc = document_number(args.doc) if args.doc is not None else None
     if args.text is not None:
-        return prepare_query(args.text, "--text", limits), "--text"
+        return prepare_query(args.text, "--text", limits, doc), "--text"
     if args.query == "-":
         try:
             text = sys.stdin.read(limits.max_bytes + 1)
         except UnicodeDecodeError as exc:
             raise UserError(f"standard input: not UTF-8 text ({exc.reason})") from None
-        return prepare_query(text, "standard input", limits), "standard input"
-    return read_query(Path(args.query), limits), args.query
+        return prepare_query(text, "standard input", limits, doc), "standard input"
+    return read_query(Path(args.query), limits, doc), args.query
 
 
 def cmd_query(args, started) -> int:

@@ -42,8 +42,9 @@ _rdflib_sparql.SPARQL_LOAD_GRAPHS = False
 EMBEDDED_LIMITS = guard.Limits(allow_dataset_clause=False)
 
 
-def read_query(path: Path, limits: guard.Limits = EMBEDDED_LIMITS) -> str:
-    """The text of a query file, checked by the guard and parsed; UserError names the file."""
+def read_query(path: Path, limits: guard.Limits = EMBEDDED_LIMITS, doc: str | None = None) -> str:
+    """The text of a query file, checked by the guard, scoped to Drucksache
+    `doc` when given (see `scope_to_document`) and parsed; UserError names the file."""
     from .load import check_regular_file
 
     path = Path(path)
@@ -57,18 +58,24 @@ def read_query(path: Path, limits: guard.Limits = EMBEDDED_LIMITS) -> str:
         raise UserError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    return prepare_query(text, str(path), limits)
+    return prepare_query(text, str(path), limits, doc)
 
 
-def prepare_query(text: str, source: str = "query", limits: guard.Limits = EMBEDDED_LIMITS) -> str:
-    """`text` checked by the guard (size, nesting, SERVICE, FROM), with the
-    project's prefixes predeclared (as a SPARQL editor does), checked to parse;
-    UserError naming `source` when it is refused or does not parse."""
+def prepare_query(
+    text: str, source: str = "query", limits: guard.Limits = EMBEDDED_LIMITS, doc: str | None = None
+) -> str:
+    """`text` checked by the guard (size, nesting, SERVICE, FROM), scoped to
+    Drucksache `doc` when given, with the project's prefixes predeclared (as a
+    SPARQL editor does), checked to parse; UserError naming `source` when it
+    is refused, not scoped to a document, or does not parse."""
     try:
         guard.check(text, limits)
     except guard.Refused as exc:
         raise UserError(f"{source}: refused: {exc}") from None
-    text = with_prefixes(text)
+    if doc is not None:
+        doc = document_number(doc)
+        text = scope_to_document(text, doc, source)
+    text = with_prefixes(text, doc)
     try:
         with _PARSER_LOCK:
             prepareQuery(text)
@@ -105,11 +112,54 @@ def prefix_lines() -> list[str]:
     return [f"PREFIX {name}: <{ns}>" for name, ns in sorted(config.PREFIXES.items())]
 
 
-def with_prefixes(text: str) -> str:
-    """`text` after PREFIX lines for every project prefix it does not declare itself."""
+def with_prefixes(text: str, doc: str | None = None) -> str:
+    """`text` after PREFIX lines for every project prefix it does not declare
+    itself; with `doc`, the prefixes of this document's resources (d:, psg:,
+    fig: …) name that document's instead."""
     own = {m.group(1) or "" for m in _DECLARED.finditer(text)}
     lines = [line for (name, _ns), line in zip(sorted(config.PREFIXES.items()), prefix_lines()) if name not in own]
+    if doc is not None:
+        lines = [line.replace(f"{config.DOC}/", f"{_DOCS}{doc}/") for line in lines]
     return "\n".join(lines) + "\n" + text if lines else text
+
+
+# --- one query, any document ---------------------------------------------------
+# A question query names its document only through `PREFIX d: <…/id/doc/17-7349/>`
+# and answers only about what passages of that document's sections state;
+# rewriting that one declaration asks the same question of another Drucksache.
+
+_DOCS = config.BASE + "id/doc/"
+_NUMBER = re.compile(r"([0-9]{1,2})[-/]([0-9]{1,5})")  # 17-7349, or as printed: 17/7349
+_DOC_NAMESPACE = re.compile(re.escape(_DOCS) + r"[0-9]{1,2}-[0-9]{1,5}/")
+# the prologue, item by item: white space, comments, BASE and PREFIX declarations
+_PROLOGUE = re.compile(r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+([^\s:]*)\s*:\s*<([^>]*)>", re.I)
+
+
+def document_number(text: str) -> str:
+    """A Drucksache number as its IRIs write it (`17-7349`; `17/7349` accepted), or UserError."""
+    m = _NUMBER.fullmatch(text)
+    if not m:
+        raise UserError(f"--doc {text!r}: not a Drucksache number (legislature-number, e.g. 17-7349 or 17/7349)")
+    return f"{m.group(1)}-{m.group(2)}"
+
+
+def scope_to_document(text: str, doc: str, source: str = "query") -> str:
+    """`text` with its `PREFIX d:` declaration naming Drucksache `doc`
+    (`https://w3id.org/packt-an/id/doc/<doc>/`); UserError when the query
+    declares no `d:` or declares it as something other than a document."""
+    namespace = f"{_DOCS}{document_number(doc)}/"
+    spans, pos = [], 0
+    while (m := _PROLOGUE.match(text, pos)) is not None:
+        if m.group(1) == "d":
+            if not _DOC_NAMESPACE.fullmatch(m.group(2)):
+                raise UserError(f"{source}: PREFIX d: <{m.group(2)}> is not a document's namespace ({_DOCS}NN-NNNN/)")
+            spans.append(m.span(2))
+        pos = m.end()
+    if not spans:
+        raise UserError(f"{source}: the query is not scoped to a document: it declares no PREFIX d: for --doc to rewrite")
+    for start, end in reversed(spans):
+        text = text[:start] + namespace + text[end:]
+    return text
 
 
 def _one_line(exc: Exception) -> str:
