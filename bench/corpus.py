@@ -521,6 +521,13 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
     for i in range(1, args.repeat):
         shutil.rmtree(work / f"out-{i}", ignore_errors=True)
     nt = dist / "packt-an.nt"
+    if not nt.exists() and (dist / "corpus.nt").exists():  # `build --corpus` names its dumps corpus.*
+        nt = dist / "corpus.nt"
+        serve_dir = work / "serve"
+        serve_dir.mkdir()
+        (serve_dir / "packt-an.nt").symlink_to(nt)
+        (serve_dir / "packt-an.trig").symlink_to(dist / "corpus.trig")
+        dist = serve_dir
     if nt.exists():
         res["triples"] = count_lines(nt)
         log(f"[{label(size)}] {res['triples']} triples in packt-an.nt")
@@ -661,7 +668,7 @@ def main() -> int:
             res = bench_size(size, args, tmp, jena, log)
             dist = Path(res.pop("_dist"))
             if not args.no_endpoint and size == min(args.sizes, key=lambda s: abs(s - args.endpoint_size)):
-                if (dist / "packt-an.nt").exists():
+                if (dist / "packt-an.nt").exists() and (dist / "packt-an.trig").exists():
                     number = f"90-{max(1, res['copies'] // 2):04d}"
                     log(f"[{label(size)}] endpoint over {dist}, document {number}")
                     res["endpoint"] = endpoint(dist, number, args.clients, args.seconds)
