@@ -1,80 +1,114 @@
-"""Differential test: a native SHACL engine finds exactly what pySHACL finds.
+"""Differential test: the `shacl` engine finds exactly what pySHACL finds.
 
-pySHACL (as packtan.validate.shacl runs it) is the reference. For every shape
-and check fixture and for the project's graph, each engine below must report
-the same set of (focus node, result path, constraint component, source
-shape) as pySHACL, on the same data and the same shapes (property shapes
-named by IRIs so that a source shape can be compared; see bench/engines.py,
-which holds the comparison). An engine that is not installed is skipped;
-none is a project dependency (docs/shacl-engines.md says why).
+pySHACL (`run_shacl`) is the reference. For every shape and check fixture and
+for the project's graph, `run_fast_shacl` (the engine `build.py validate`
+uses by default) must give the same Findings: focus node, result path,
+value, messages, source shape (the node of the project's shapes graph: the
+same blank node for a property shape), constraint component and severity.
+
+The other engines (pyshacl-turbo and the rest, not dependencies) are
+compared in bench/engines.py (docs/shacl-engines.md).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 
 import pytest
+from rdflib import SH, BNode, Literal, URIRef
 
 from conftest import ROOT
+from packtan.load import load_project
+from packtan.validate import Finding, run_fast_shacl, run_shacl, validate_shacl
+from packtan.validate import shacl as shacl_module
 
 sys.path.insert(0, str(ROOT / "bench"))
 import engines  # noqa: E402  (bench/engines.py)
 
-# The engines that agreed with pySHACL on every fixture and the project when measured.
-AGREEING = ["shacl", "pyshacl-turbo"]
 CASES = [f"{p.parent.name}/{p.name}" for p in engines.fixtures()] + ["project"]
+_BY_NAME = {f"{p.parent.name}/{p.name}": p for p in engines.fixtures()}
 
 
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory, vocabulary):
-    """shapes.nt and one N-Triples file per case, written when first asked for."""
-    from packtan.load import load_project
-
-    work = tmp_path_factory.mktemp("engines")
-    shapes = work / "shapes.nt"
-    engines.write_nt(engines.skolem_shapes(), shapes)
-    by_name = {f"{p.parent.name}/{p.name}": p for p in engines.fixtures()}
-    written: dict = {}
-
-    def data(case: str):
-        if case not in written:
-            out = work / (case.replace("/", "__") + ".nt")
-            files = None if case == "project" else [by_name[case]]
-            engines.write_nt(load_project(files, vocabulary=vocabulary).union, out)
-            written[case] = out
-        return written[case], shapes
-
-    return data
-
-
-@pytest.fixture(scope="module")
-def reference(inputs):
+def graphs(vocabulary):
+    """(data, shapes) of a case, as validate_project validates them."""
     cache: dict = {}
 
-    def keys(case: str):
+    def get(case: str):
         if case not in cache:
-            cache[case] = engines.run_pyshacl(*inputs(case))
+            project = load_project(None if case == "project" else [_BY_NAME[case]], vocabulary=vocabulary)
+            cache[case] = (project.union, project.shapes)
         return cache[case]
 
-    return keys
+    return get
 
 
-@pytest.mark.parametrize("engine", AGREEING)
+@pytest.fixture(scope="module")
+def reference(graphs):
+    cache: dict = {}
+
+    def findings(case: str) -> list[Finding]:
+        if case not in cache:
+            cache[case] = sorted(run_shacl(*graphs(case)), key=Finding.sort_key)
+        return cache[case]
+
+    return findings
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_engine_finds_what_pyshacl_finds(engine, case, inputs, reference):
-    if importlib.util.find_spec(engines.MODULES[engine]) is None:
-        pytest.skip(f"{engine} is not installed")
+def test_fast_engine_gives_pyshacls_findings(case, graphs, reference):
     want = reference(case)
-    got = engines.RUNNERS[engine](*inputs(case))
-    assert sorted(got - want) == [] and sorted(want - got) == [], f"{engine} differs from pySHACL on {case}"
+    got = sorted(run_fast_shacl(*graphs(case)), key=Finding.sort_key)
+    missing = [f for f in want if f not in got]
+    extra = [f for f in got if f not in want]
+    assert not missing and not extra, f"differs from pySHACL on {case}: missing {missing[:3]}, extra {extra[:3]}"
+    assert got == want  # the same multiset, not only the same set
+
+
+def test_source_shapes_are_the_shapes_graphs_nodes(graphs):
+    """A property shape's finding names the blank node of the shapes graph itself
+    (report_graph copies its description from there), a node shape's its IRI."""
+    kinds = set()
+    for case in ("ActionFieldShape/invalid-position-as-decimal.ttl", "ActionFieldShape/invalid-bad-identifier.ttl"):
+        data, shapes = graphs(case)
+        found = run_fast_shacl(data, shapes)
+        assert found
+        for f in found:
+            if isinstance(f.shape, BNode):
+                assert (None, SH.property, f.shape) in shapes
+            else:
+                assert isinstance(f.shape, URIRef) and (f.shape, SH.targetClass, None) in shapes
+            kinds.add(type(f.shape))
+    assert kinds == {BNode, URIRef}
+
+
+def test_messages_are_the_shapes_messages_in_german_and_english(graphs):
+    """A property shape's result carries its sh:message values with their language tags."""
+    case = next(c for c in CASES if c.startswith("ActionFieldShape/invalid-"))
+    data, shapes = graphs(case)
+    found = run_fast_shacl(data, shapes)
+    assert found
+    for f in found:
+        assert {m.language for m in f.messages if isinstance(m, Literal)} == {"de", "en"}
+
+
+def test_engine_switch(graphs, monkeypatch):
+    """PACKTAN_SHACL_ENGINE=pyshacl runs the reference; unset, the `shacl` engine."""
+    calls = []
+    monkeypatch.delenv(shacl_module.ENGINE_ENV, raising=False)
+    assert shacl_module.engine() == "shacl"
+    monkeypatch.setenv(shacl_module.ENGINE_ENV, "pyshacl")
+    assert shacl_module.engine() == "pyshacl"
+    original = shacl_module.run_shacl
+    monkeypatch.setattr(shacl_module, "run_shacl", lambda d, s: calls.append(1) or original(d, s))
+    case = next(c for c in CASES if c.startswith("ActionFieldShape/invalid-"))
+    assert validate_shacl(*graphs(case))
+    assert calls == [1]
 
 
 def test_the_reference_is_not_empty(reference):
     """The comparison is not vacuous: pySHACL finds results in the invalid shape fixtures,
     none in a valid one and none in the project."""
-    if not any(importlib.util.find_spec(engines.MODULES[e]) for e in AGREEING):
-        pytest.skip("no engine to compare is installed")
     shape_cases = [c for c in CASES if c != "project" and (ROOT / "tests" / "shapes" / c).exists()]
     invalid = [c for c in shape_cases if c.split("/")[1].startswith("invalid-")]
     assert len(invalid) >= 40

@@ -16,7 +16,7 @@ from .checks import Check, check_shape, load_checks, run_integrity_checks
 from .findings import Finding, Result
 from .lexical_forms import LEXICAL_CHECK, lexical_findings
 from .report import finding_rows, node_shape_of, path_text, report_graph, report_text
-from .shacl import run_shacl
+from .shacl import run_fast_shacl, run_shacl, validate_shacl
 
 __all__ = [
     "Check",
@@ -32,7 +32,9 @@ __all__ = [
     "report_graph",
     "report_text",
     "run_integrity_checks",
+    "run_fast_shacl",
     "run_shacl",
+    "validate_shacl",
     "validate_project",
 ]
 
@@ -41,7 +43,7 @@ def validate_project(project: Project, run_checks: bool = True) -> Result:
     """Every finding of the shapes and (unless run_checks is false) the integrity checks."""
     result = Result(shapes=project.shapes)
     if len(project.shapes):
-        result.findings.extend(run_shacl(project.union, project.shapes))
+        result.findings.extend(validate_shacl(project.union, project.shapes))
     result.findings.extend(lexical_findings(project))
     if run_checks:
         result.findings.extend(run_integrity_checks(project.store))

@@ -212,12 +212,24 @@ def _restrict_targets() -> None:
 
 
 def _shacl(data: Graph, shapes: Graph, focus: list | None) -> list[Finding]:
+    """The findings of the unit's focus nodes (all of them when `focus` is None).
+
+    The `shacl` engine validates the whole data graph and keeps the results
+    whose focus node is one of the unit's: a result's focus node is always a
+    target of its shape, so this equals restricting the targets, which is
+    what pySHACL does (PACKTAN_SHACL_ENGINE=pyshacl)."""
     from pyshacl import validate as shacl_validate
 
-    from .shacl import findings_of_report
+    from .shacl import engine, findings_of_report, run_fast_shacl
 
     if focus is not None and not focus:
         return []
+    if engine() == "shacl":
+        found = run_fast_shacl(data, shapes)
+        if focus is None:
+            return found
+        allowed = frozenset(focus)
+        return [f for f in found if f.focus in allowed]
     _restrict_targets()
     _FOCUS[:] = [frozenset(focus)] if focus is not None else []
     try:
@@ -624,7 +636,7 @@ def whole_graph(corpus: Corpus) -> Graph:
 
 
 def validate_whole(corpus: Corpus) -> list[Finding]:
-    """pySHACL over the whole union at once, every focus node (the reference)."""
+    """The SHACL engine over the whole union at once, every focus node (the reference for the units)."""
     _prepare_worker()
     return _shacl(whole_graph(corpus), _WORKER["shapes"], None)
 
