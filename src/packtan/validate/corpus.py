@@ -250,12 +250,21 @@ def run_unit(task: Task) -> dict:
     """Validate one unit; the JSON-able value cached for it."""
     from ..load import _bound
     from .lexical_forms import lexical_finding
+    from .shacl import engine, run_fast_shacl_ntriples
 
     _prepare_worker()
     problems: list = []
     own: list = []
     for f in task.own:
         own.extend(_parsed(f, problems))
+    if engine() == "shacl":  # N-Triples straight to the engine: no rdflib graph built
+        derived = derived_selectors(own, task.document)
+        nt = _ntriples(derived)
+        data = [_ontology_ntriples()] + [_file_ntriples(f) for f in (*task.context, *task.own)] + [task.extra, nt]
+        focus = frozenset([URIRef(x) for x in task.focus] + [s for s, _p, _o in derived if isinstance(s, URIRef)])
+        findings = [f for f in run_fast_shacl_ntriples("".join(data), _WORKER["shapes"]) if f.focus in focus] if focus else []
+        findings += [lexical_finding(subject, predicate, literal, why) for _p, subject, predicate, literal, why in problems]
+        return {"findings": [_finding_json(f) for f in findings], "derived": nt, "lexical": len(problems)}
     g = _bound(Graph())
     g.addN((s, p, o, g) for s, p, o in _WORKER["ontology"])
     for f in task.context:
@@ -281,14 +290,27 @@ def run_unit(task: Task) -> dict:
 
 
 def _ntriples(triples) -> str:
-    """N-Triples of some rdflib triples, one sorted line each (rdflib's writer, Oxigraph's form)."""
-    if not triples:
-        return ""
-    g = Graph()
-    g.addN((s, p, o, g) for s, p, o in triples)
-    data = g.serialize(format="nt", encoding="utf-8")
-    lines = {f"{q.subject} {q.predicate} {q.object} .\n" for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
-    return "".join(sorted(lines))
+    """N-Triples of some rdflib triples, one sorted line each (Oxigraph's form)."""
+    from ..dumps import _ox
+
+    return "".join(sorted({f"{_ox(s)} {_ox(p)} {_ox(o)} .\n" for s, p, o in triples}))
+
+
+def _ontology_ntriples() -> str:
+    hit = _WORKER.get("ontology_nt")
+    if hit is None:
+        hit = _WORKER["ontology_nt"] = _ntriples(_WORKER["ontology"])
+    return hit
+
+
+def _file_ntriples(path: Path) -> str:
+    """A data file as N-Triples (Oxigraph parses and writes it), cached in the worker."""
+    key = ("nt", str(path), os.stat(path).st_mtime_ns)
+    hit = _WORKER["parsed"].get(key)
+    if hit is None:
+        quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        hit = _WORKER["parsed"][key] = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return hit
 
 
 def _run_in_worker(task: Task) -> tuple[str, dict]:

@@ -141,8 +141,17 @@ def run_fast_shacl(data: Graph, shapes: Graph) -> list[Finding]:
 
     from ..load import _converter
 
+    return run_fast_shacl_ntriples(data.serialize(format="nt"), shapes)
+
+
+def run_fast_shacl_ntriples(data: str, shapes: Graph) -> list[Finding]:
+    """`run_fast_shacl` on a data graph given as N-Triples text (no rdflib graph to build)."""
+    import pyoxigraph as ox
+
+    from ..load import _converter
+
     compiled, back = _compiled(shapes)
-    report = compiled.validate_text(data.serialize(format="nt"), format="ntriples", allow_warnings=True)
+    report = compiled.validate_text(data, format="ntriples", allow_warnings=True)
     if not report.results:
         return []
     term = _converter()
