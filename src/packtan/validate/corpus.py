@@ -459,18 +459,23 @@ def tasks(corpus: Corpus, store: ox.Store) -> list[Task]:
     for name, files, _d in units:
         for f in files:
             unit_of[file_graph(f).value] = name
-    subjects: dict[str, set] = {}
-    objects: dict[str, set] = {}
-    typed: dict = {}  # node -> the first unit that types it
-    for name, files, _d in units:
-        subj, obj = subjects.setdefault(name, set()), objects.setdefault(name, set())
-        for f in files:
-            for q in store.quads_for_pattern(None, None, None, file_graph(f)):
-                subj.add(q.subject)
-                if isinstance(q.object, ox.NamedNode):
-                    obj.add(q.object)
-                if q.predicate == _TYPE:
-                    typed.setdefault(q.subject, name)
+    subjects: dict[str, set] = {name: set() for name, _f, _d in units}
+    objects: dict[str, set] = {name: set() for name, _f, _d in units}
+    order = {name: i for i, (name, _f, _d) in enumerate(units)}
+    typed: dict = {}  # node -> the first unit (in unit order) that types it
+    # One pass over the store: asking it for each file's graph in turn scans
+    # every quad once per file (quadratic in a corpus of many files).
+    for q in store:
+        name = unit_of.get(getattr(q.graph_name, "value", None))
+        if name is None:
+            continue
+        subjects[name].add(q.subject)
+        if isinstance(q.object, ox.NamedNode):
+            objects[name].add(q.object)
+        if q.predicate == _TYPE:
+            seen = typed.get(q.subject)
+            if seen is None or order[name] < order[seen]:
+                typed[q.subject] = name
 
     def stated_elsewhere(nodes, name: str, skip: set[str]) -> set[str]:
         out = set()
