@@ -261,40 +261,36 @@ def cmd_validate(args, started) -> int:
     if args.jobs is not None or args.cache is not None or args.no_cache:
         raise UserError("build.py validate: --jobs, --cache and --no-cache need --corpus DIR")
     from .load import load_project
-    from .validate import report_graph, report_text, validate_project
+    from .validate import validate_project
 
     project = load_project(args.files or None)
     result = validate_project(project)
-    if args.format == "turtle":
-        from .dumps import to_turtle
-
-        sys.stdout.write(to_turtle(report_graph(result)))
-    elif args.format == "tsv":
-        from .validate import finding_rows
-
-        sys.stdout.write("".join("\t".join(row) + "\n" for row in finding_rows(result, project)))
-    else:
-        sys.stdout.write(report_text(result, project, args.lang, project.defined_in))
+    _write_report(args, result, project)
     state = "conforms" if result.conforms else f"{len(result.violations)} violation(s)"
     print(f"validated {len(project.files)} files, {len(project.union)} triples: {state} ({_elapsed(started)})", file=sys.stderr)
     return 0 if result.conforms else 1
 
 
-def _cmd_validate_corpus(args, started) -> int:
+def _write_report(args, result, project) -> None:
+    """The validation report on stdout in the format asked for (`project`:
+    a Project, or a corpus's view of one)."""
     from .validate import finding_rows, report_graph, report_text
 
-    if args.files:
-        raise UserError("build.py validate: give FILEs or --corpus DIR, not both")
-    corpus, result = _corpus_validation(args)
-    view = result.view
     if args.format == "turtle":
         from .dumps import to_turtle
 
         sys.stdout.write(to_turtle(report_graph(result)))
     elif args.format == "tsv":
-        sys.stdout.write("".join("\t".join(row) + "\n" for row in finding_rows(result, view)))
+        sys.stdout.write("".join("\t".join(row) + "\n" for row in finding_rows(result, project)))
     else:
-        sys.stdout.write(report_text(result, view, args.lang, view.defined_in))
+        sys.stdout.write(report_text(result, project, args.lang, project.defined_in))
+
+
+def _cmd_validate_corpus(args, started) -> int:
+    if args.files:
+        raise UserError("build.py validate: give FILEs or --corpus DIR, not both")
+    corpus, result = _corpus_validation(args)
+    _write_report(args, result, result.view)
     state = "conforms" if result.conforms else f"{len(result.violations)} violation(s)"
     units = len(result.validated) + len(result.reused)
     print(

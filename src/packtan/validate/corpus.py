@@ -218,9 +218,7 @@ def _shacl(data: Graph, shapes: Graph, focus: list | None) -> list[Finding]:
     whose focus node is one of the unit's: a result's focus node is always a
     target of its shape, so this equals restricting the targets, which is
     what pySHACL does (PACKTAN_SHACL_ENGINE=pyshacl)."""
-    from pyshacl import validate as shacl_validate
-
-    from .shacl import engine, findings_of_report, run_fast_shacl
+    from .shacl import engine, findings_of_report, pyshacl_report, run_fast_shacl
 
     if focus is not None and not focus:
         return []
@@ -233,14 +231,7 @@ def _shacl(data: Graph, shapes: Graph, focus: list | None) -> list[Finding]:
     _restrict_targets()
     _FOCUS[:] = [frozenset(focus)] if focus is not None else []
     try:
-        _conforms, report, _text = shacl_validate(
-            data,
-            shacl_graph=shapes,
-            inference="none",
-            advanced=False,
-            inplace=True,
-            allow_warnings=True,
-        )
+        report = pyshacl_report(data, shapes)
     finally:
         _FOCUS[:] = []
     return findings_of_report(report)

@@ -48,9 +48,10 @@ def _speed_up_pyshacl() -> None:
 _speed_up_pyshacl()
 
 
-def run_shacl(data: Graph, shapes: Graph) -> list[Finding]:
-    # No inference, no SHACL-AF rules: pySHACL validates the graph in place
-    # instead of copying it first (it does not change it).
+def pyshacl_report(data: Graph, shapes: Graph) -> Graph:
+    """pySHACL's report graph. No inference, no SHACL-AF rules: pySHACL
+    validates the graph in place instead of copying it first (it does not
+    change it)."""
     _conforms, report, _text = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -59,7 +60,11 @@ def run_shacl(data: Graph, shapes: Graph) -> list[Finding]:
         inplace=True,
         allow_warnings=True,
     )
-    return findings_of_report(report)
+    return report
+
+
+def run_shacl(data: Graph, shapes: Graph) -> list[Finding]:
+    return findings_of_report(pyshacl_report(data, shapes))
 
 
 def findings_of_report(report: Graph) -> list[Finding]:
