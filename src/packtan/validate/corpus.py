@@ -468,13 +468,14 @@ def tasks(corpus: Corpus, store: ox.Store) -> list[Task]:
             if seen is None or order[name] < order[seen]:
                 typed[q.subject] = name
 
-    def stated_elsewhere(nodes, name: str, skip: set[str]) -> set[str]:
-        out = set()
+    def stated_elsewhere(nodes, name: str, skip: set[str]) -> dict[str, object]:
+        """What other units state about `nodes`: N-Triples line -> its object."""
+        out = {}
         for n in nodes:
             for q in store.quads_for_pattern(n, None, None, None):
                 other = unit_of.get(getattr(q.graph_name, "value", None))
                 if other is not None and other != name and other not in skip:
-                    out.add(_line(q))
+                    out[_line(q)] = q.object
         return out
 
     out = []
@@ -485,12 +486,9 @@ def tasks(corpus: Corpus, store: ox.Store) -> list[Task]:
         # documents say about it is validated with the shared unit)
         pointed = {n for n in objects[name] if doc is None or typed.get(n) != SHARED}
         first = stated_elsewhere(owned | pointed, name, skip)
-        nodes2 = set()
-        for q in ox.parse("".join(first).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
-            if isinstance(q.object, ox.NamedNode):
-                nodes2.add(q.object)
+        nodes2 = {o for o in first.values() if isinstance(o, ox.NamedNode)}
         second = stated_elsewhere(nodes2 - owned - objects[name], name, skip)
-        extra = "".join(sorted(first | second))
+        extra = "".join(sorted(first.keys() | second.keys()))
         ctx = corpus.shared if doc is not None else ()
         out.append(Task(name, files, ctx, doc, tuple(sorted(n.value for n in owned)), extra))
     return out
