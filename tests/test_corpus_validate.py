@@ -77,6 +77,15 @@ def test_per_unit_findings_equal_the_whole_union_on_the_project():
     corpus = discover(config.ROOT)
     units = validate_corpus(corpus, jobs=1, cache_dir=None, run_checks=False)
     assert finding_keys(_shacl(units)) == finding_keys(validate_whole(corpus))
+    # a unit derives its selectors from the triples it keeps of its files:
+    # the same selectors as from all of the document's triples
+    from packtan.load import read_turtle
+    from packtan.validate.corpus import _ntriples, derived_selectors
+
+    doc = corpus.documents[0]
+    full = _ntriples(derived_selectors([t for f in doc.files for t in read_turtle(f)], doc))
+    assert full.count("TextPositionSelector") > 400
+    assert units.values[doc.number]["derived"] == full
 
 
 def test_cache_validates_only_what_changed_and_survives_a_corrupt_file(fresh):
@@ -177,3 +186,25 @@ def test_build_corpus_that_does_not_conform_writes_nothing(corpus_dir, tmp_path)
     assert run.returncode == 1, run.stderr
     assert f"<{TOTAL}>" in run.stdout
     assert not out.exists()
+
+
+def test_an_impossible_date_in_a_copy_is_one_lexical_finding_on_the_copys_event(fresh):
+    # 2016 is a leap year: February has 29 days, so "2016-02-30" is no xsd:date (XSD 1.1 Part 2, 3.3.9)
+    events = fresh / "data" / COPY / "events.ttl"
+    text = events.read_text(encoding="utf-8")
+    assert text.count('"2016-01-07"') == 1
+    events.write_text(text.replace('"2016-01-07"', '"2016-02-30"'), encoding="utf-8")
+    result = validate_corpus(discover(fresh), jobs=1, cache_dir=None, run_checks=False)
+    lexical = [f for f in result.findings if f.check == "lexical-forms"]
+    event = URIRef(ID + f"event/2016-01-07-auftaktveranstaltung-d{COPY[3:]}")
+    assert [(f.focus, f.path, str(f.value)) for f in lexical] == [(event, config.PREFIXES["schema"].startDate, "2016-02-30")]
+    assert "2016-02 has no day 30" in " ".join(str(m) for m in lexical[0].messages)
+
+
+def test_a_syntax_error_in_a_copys_file_is_one_line_naming_file_and_line(fresh, tmp_path):
+    broken = fresh / "data" / COPY / "zz-broken.ttl"
+    broken.write_text('@prefix pa: <https://w3id.org/packt-an/vocab#> .\n\n<https://w3id.org/packt-an/id/x> pa:quote "open\n', encoding="utf-8")
+    res = _cli("validate", "--corpus", fresh, "--jobs", "2", "--no-cache", cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr and res.stderr.count("\n") == 1, res.stderr
+    assert res.stderr.startswith(f"error: {broken}:3"), res.stderr

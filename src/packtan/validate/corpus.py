@@ -245,17 +245,23 @@ def run_unit(task: Task) -> dict:
 
     _prepare_worker()
     problems: list = []
-    own: list = []
-    for f in task.own:
-        own.extend(_parsed(f, problems))
     if engine() == "shacl":  # N-Triples straight to the engine: no rdflib graph built
+        own_nt, own = [], []
+        keep = _selector_subjects(task.document)
+        for f in task.own:
+            text, kept = _read_own(f, problems, keep)
+            own_nt.append(text)
+            own.extend(kept)
         derived = derived_selectors(own, task.document)
         nt = _ntriples(derived)
-        data = [_ontology_ntriples()] + [_file_ntriples(f) for f in (*task.context, *task.own)] + [task.extra, nt]
+        data = [_ontology_ntriples()] + [_file_ntriples(f) for f in task.context] + own_nt + [task.extra, nt]
         focus = frozenset([URIRef(x) for x in task.focus] + [s for s, _p, _o in derived if isinstance(s, URIRef)])
         findings = [f for f in run_fast_shacl_ntriples("".join(data), _WORKER["shapes"]) if f.focus in focus] if focus else []
         findings += [lexical_finding(subject, predicate, literal, why) for _p, subject, predicate, literal, why in problems]
         return {"findings": [_finding_json(f) for f in findings], "derived": nt, "lexical": len(problems)}
+    own: list = []
+    for f in task.own:
+        own.extend(_parsed(f, problems))
     g = _bound(Graph())
     g.addN((s, p, o, g) for s, p, o in _WORKER["ontology"])
     for f in task.context:
@@ -278,6 +284,50 @@ def run_unit(task: Task) -> dict:
         "derived": nt,
         "lexical": len(problems),
     }
+
+
+# What deriving a document's selectors reads of its triples
+# (selectors.selector_triples): the type, quote, occurrence and labels of its
+# passages, and whether the document itself is described.
+_SELECTOR_PREDICATES = frozenset({
+    str(RDF.type), str(config.PA.quote), str(config.PA.occurrence), str(config.PREFIXES["rdfs"].label),
+})
+
+
+def _selector_subjects(document: Document | None) -> tuple[str, ...]:
+    """The subjects of the triples deriving a document's selectors reads: its passages and itself."""
+    if document is None:
+        return ()
+    base = str(document.iri)
+    return (base + "/passage/", base)
+
+
+def _read_own(path: Path, problems: list, keep: tuple[str, ...]) -> tuple[str, list]:
+    """One of a unit's own files, parsed once by Oxigraph: its N-Triples text
+    and, as rdflib triples, only those that deriving selectors reads (subject
+    `keep[1]` or starting with `keep[0]`, predicate in _SELECTOR_PREDICATES); its invalid typed literals are appended to `problems`, as
+    `load.read_turtle` does."""
+    from ..load import check_regular_file, from_oxigraph, read_turtle
+    from .. import lexical
+
+    check_regular_file(path)
+    try:
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, MemoryError, UnicodeDecodeError, OSError):
+        read_turtle(path)  # raises the UserError naming file, line and column
+        raise
+    kept = []
+    for q in quads:
+        o = q.object
+        if isinstance(o, ox.Literal) and not o.language:
+            why = lexical.problem(o.value, o.datatype.value)
+            if why:
+                problems.append((path, from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(o), why))
+        if keep and q.predicate.value in _SELECTOR_PREDICATES:
+            v = q.subject.value
+            if v.startswith(keep[0]) or v == keep[1]:
+                kept.append((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(o)))
+    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), kept
 
 
 def _ntriples(triples) -> str:
