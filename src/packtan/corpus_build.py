@@ -87,7 +87,7 @@ def render_corpus(corpus: Corpus, result, cache_dir: Path | None) -> tuple[dict[
     from .dumps import to_turtle
     from .load import graph_iri, turtle_files
     from .validate import report_graph, report_text
-    from .validate.corpus import base_key, tasks, unit_key
+    from .validate.corpus import base_key, unit_key
 
     graphs_cache = Path(cache_dir) / "graphs" if cache_dir is not None else None
     base = base_key(corpus)
@@ -95,7 +95,7 @@ def render_corpus(corpus: Corpus, result, cache_dir: Path | None) -> tuple[dict[
     for f in turtle_files(config.ONTOLOGY_DIR):
         graphs.append(("", str(graph_iri(f)), _lines([f])))
     rendered = []
-    for task in tasks(corpus, result.store):
+    for task in result.tasks:
         key = unit_key(base, task)
         body = _cached_graph(graphs_cache, task.name, key)
         if body is None:
@@ -141,6 +141,7 @@ def build_corpus(root: Path, out_dir: Path, jobs: int | None = None, cache_dir="
     result = validate_corpus(corpus, jobs=jobs, cache_dir=cache_dir)
     if not result.conforms:
         raise NotConforming(result, result.view)
+    result.store = None  # rendering needs the units and the report view, not the store (1M triples: ~0.8 GB)
     files, rendered = render_corpus(corpus, result, cache_dir)
     write_atomically(out_dir, files, wait)
     return CorpusBuildSummary(

@@ -583,6 +583,7 @@ class CorpusResult(Result):
     triples: int = 0
     store: object = None
     values: dict = field(default_factory=dict)  # unit name -> its (cached) value
+    tasks: list = field(default_factory=list)  # the units (Task), in order
     view: CorpusView | None = None
 
 
@@ -662,6 +663,7 @@ def validate_corpus(
         result.findings.extend(run_integrity_checks(OxGraph.from_store(store, union=True)))
     result.findings.sort(key=Finding.sort_key)
     result.values = values
+    result.tasks = units
     result.store = store
     result.triples = len(store)
     result.view = _view(result, corpus, shapes, store)
