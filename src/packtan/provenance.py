@@ -110,15 +110,21 @@ def _match_end(norm: str, start: int, chars: str, end: int | None = None) -> int
                 break
             if p >= n:
                 break
-            c, t = chars[i], norm[p]
-            if c == "-":
-                if t != "-" and t != _BREAK:
+            if chars[i] == "-":
+                if norm[p] != "-" and norm[p] != _BREAK:
                     break
                 i, p = i + 1, p + 1
                 continue
-            if t != c:
-                break
-            i, p = i + 1, p + 1
+            # a run of the quote's characters up to its next hyphen, compared
+            # at once up to the next mark in the text (no mark within it, so
+            # no optional mark to take after any but the run's last character)
+            run = chars.find("-", i)
+            run = (k if run < 0 else run) - i
+            mark = norm.find(_BREAK, p, p + run)
+            d = run if mark < 0 else mark - p
+            if d == 0 or not norm.startswith(chars[i:i + d], p):
+                break  # a mark where a character of the quote must be, or another character
+            i, p = i + d, p + d
             if i < k and p < n and norm[p] == _BREAK:
                 stack.append((i, p))  # without the mark, tried later
                 p += 1
