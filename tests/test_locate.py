@@ -224,3 +224,18 @@ def test_locate_equals_the_regex_in_files_of_generated_text(tmp_path, cases):
         path = tmp_path / f"t{i}.txt"
         path.write_text(text, encoding="utf-8", newline="")
         assert provenance.locate(quote, path) == provenance._locate_regex(quote, path), (text, quote)
+
+
+def test_selectors_are_the_same_as_with_the_regex_reference(monkeypatch):
+    from packtan import selectors
+
+    files = sorted((config.ROOT / "data" / "17-7349").glob("*.ttl"))
+    own = [t for f in files for t in read_turtle(f)]
+    passages = {s for s, p, o in own if p == selectors.RDF.type and o == config.PA.Passage}
+    fast = selectors.selector_triples(own, "17-7349")
+    monkeypatch.setattr(selectors, "locate", provenance._locate_regex)
+    reference = selectors.selector_triples(own, "17-7349")
+    # 15 triples for each passage, 6 describing the source text
+    assert len(fast) == 15 * len(passages) + 6 and len(passages) > 400
+    assert [tuple(x.n3() for x in t) for t in fast] == [tuple(x.n3() for x in t) for t in reference]
+    assert [tuple(map(type, t)) for t in fast] == [tuple(map(type, t)) for t in reference]
