@@ -5,6 +5,11 @@ page breaks insert blank lines, and a real hyphen may also fall at a line
 end ("SPRINT-\\nDual"). A quote is written as a reader sees it: hyphenation
 undone, line breaks as single spaces. Matching ignores whitespace and treats
 a hyphen at a line end as either nothing or a hyphen.
+
+What that means exactly is the quote's regex (`_quote_pattern`) over the
+normalised text; `locate` gives what its `finditer` gives, by plain search and
+a small matcher (`_spans`), since compiling a regex per quote costs
+milliseconds and every document has its own quotes.
 """
 
 from __future__ import annotations
