@@ -90,26 +90,46 @@ def passage_numbers(triples) -> set[str]:
     return out
 
 
+# The terms every passage's selectors use, made once (a namespace makes a new
+# URIRef, checked, on every attribute looked up).
+_TYPE, _LABEL, _INTEGER = RDF.type, RDFS.label, XSD.integer
+_PASSAGE, _QUOTE, _OCCURRENCE = config.PA.Passage, config.PA.quote, config.PA.occurrence
+_SPECIFIC, _HAS_SOURCE, _HAS_SELECTOR = OA.SpecificResource, OA.hasSource, OA.hasSelector
+_QUOTE_SELECTOR, _EXACT, _PREFIX, _SUFFIX = OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix
+_POSITION_SELECTOR, _START, _END = OA.TextPositionSelector, OA.start, OA.end
+_KINDS = {_TYPE: "type", _QUOTE: "quote", _OCCURRENCE: "occurrence", _LABEL: "label"}
+
+
+def _plain_literal(text: str) -> Literal:
+    # `normalize=False` skips only casting the str value back to a lexical
+    # form, which for a plain or language-tagged string is the string itself.
+    return Literal(text, normalize=False)
+
+
 def selector_triples(graph, number: str = THIS, source: Path | None = None) -> list[tuple]:
     """The derived selectors of every passage of document `number` in `graph`
     (an rdflib graph or a list of triples) that can be located in `source`
     (default: `sources/drucksache-<number>.txt` of the project)."""
     source = Path(source) if source is not None else config.ROOT / "sources" / f"drucksache-{number}.txt"
-    pa = config.PA
     base = _doc_base(number)
-    psg, sel = base + "/passage/", Namespace(base + "/selector/")
+    psg, sel = base + "/passage/", base + "/selector/"
     own_text = source_text(number)
     passages, quotes, occurrences, names = set(), {}, {}, {}
     for s, p, o in graph:
-        if not isinstance(s, URIRef) or not str(s).startswith(psg):
+        # str.startswith: URIRef.startswith copies both strings first
+        if not isinstance(s, URIRef) or not str.startswith(s, psg):
             continue
-        if p == RDF.type and o == pa.Passage:
-            passages.add(s)
-        elif p == pa.quote:
+        kind = _KINDS.get(p)  # URIRef hashes as its string does
+        if kind is None:
+            continue
+        if kind == "type":
+            if o == _PASSAGE:
+                passages.add(s)
+        elif kind == "quote":
             quotes.setdefault(s, o)
-        elif p == pa.occurrence:
+        elif kind == "occurrence":
             occurrences.setdefault(s, o)
-        elif p == RDFS.label and isinstance(o, Literal) and o.language in ("de", "en"):
+        elif isinstance(o, Literal) and o.language in ("de", "en"):
             names.setdefault((s, o.language), str(o))
     located = [p for p in passages if p in quotes]
     if not located:
@@ -123,27 +143,28 @@ def selector_triples(graph, number: str = THIS, source: Path | None = None) -> l
         if span is None:
             continue
         start, end = span
-        local = str(passage)[len(psg):]
-        q, p = sel[local + "-quote"], sel[local + "-position"]
-        labels = {lang: names.get((passage, lang), local) for lang in ("de", "en")}
+        local = passage[len(psg):]
+        q, p = URIRef(sel + local + "-quote"), URIRef(sel + local + "-position")
+        de, en = names.get((passage, "de"), local), names.get((passage, "en"), local)
         before = reading_text(raw[max(0, start - 4 * CONTEXT):start])
         after = reading_text(raw[end:end + 4 * CONTEXT])
+        plain = type(quote) is Literal and quote.language is None and quote.datatype is None
         out += [
-            (passage, RDF.type, OA.SpecificResource),
-            (passage, OA.hasSource, own_text),
-            (passage, OA.hasSelector, q),
-            (passage, OA.hasSelector, p),
-            (q, RDF.type, OA.TextQuoteSelector),
-            (q, RDFS.label, Literal(f"Zitat-Selektor: {labels['de']}", lang="de")),
-            (q, RDFS.label, Literal(f"Quote selector: {labels['en']}", lang="en")),
-            (q, OA.exact, Literal(str(quote))),
-            (q, OA.prefix, Literal(before[-CONTEXT:])),
-            (q, OA.suffix, Literal(after[:CONTEXT])),
-            (p, RDF.type, OA.TextPositionSelector),
-            (p, RDFS.label, Literal(f"Positions-Selektor: {labels['de']}", lang="de")),
-            (p, RDFS.label, Literal(f"Position selector: {labels['en']}", lang="en")),
-            (p, OA.start, Literal(start, datatype=XSD.integer)),
-            (p, OA.end, Literal(end, datatype=XSD.integer)),
+            (passage, _TYPE, _SPECIFIC),
+            (passage, _HAS_SOURCE, own_text),
+            (passage, _HAS_SELECTOR, q),
+            (passage, _HAS_SELECTOR, p),
+            (q, _TYPE, _QUOTE_SELECTOR),
+            (q, _LABEL, Literal(f"Zitat-Selektor: {de}", lang="de", normalize=False)),
+            (q, _LABEL, Literal(f"Quote selector: {en}", lang="en", normalize=False)),
+            (q, _EXACT, quote if plain else _plain_literal(str(quote))),  # the quote as a plain literal
+            (q, _PREFIX, _plain_literal(before[-CONTEXT:])),
+            (q, _SUFFIX, _plain_literal(after[:CONTEXT])),
+            (p, _TYPE, _POSITION_SELECTOR),
+            (p, _LABEL, Literal(f"Positions-Selektor: {de}", lang="de", normalize=False)),
+            (p, _LABEL, Literal(f"Position selector: {en}", lang="en", normalize=False)),
+            (p, _START, Literal(start, datatype=_INTEGER)),
+            (p, _END, Literal(end, datatype=_INTEGER)),
         ]
     if out:
         out += source_description(graph, number)
