@@ -169,3 +169,95 @@ def selector_triples(graph, number: str = THIS, source: Path | None = None) -> l
     if out:
         out += source_description(graph, number)
     return out
+
+
+# --- the same selectors as N-Triples, from Oxigraph's terms (corpus validation) --
+
+_OX_KINDS = {str(_TYPE): "type", str(_QUOTE): "quote", str(_OCCURRENCE): "occurrence", str(_LABEL): "label"}
+
+
+def selector_ntriples(triples, number: str = THIS, source: Path | None = None) -> tuple[str, set[str]]:
+    """`selector_triples` of pyoxigraph triples (or quads), as N-Triples text
+    (one line per triple, distinct, sorted: what `dumps._ox` and Oxigraph
+    write) and the IRIs of their subjects; no rdflib term is made.
+    tests/test_corpus_validate.py checks that it equals selector_triples."""
+    import pyoxigraph as ox
+
+    source = Path(source) if source is not None else config.ROOT / "sources" / f"drucksache-{number}.txt"
+    base = _doc_base(number)
+    psg, sel = base + "/passage/", base + "/selector/"
+    passage_class = str(_PASSAGE)
+    passages, quotes, occurrences, names = set(), {}, {}, {}
+    has_doc = False
+    for t in triples:
+        s = t.subject
+        if not isinstance(s, ox.NamedNode):
+            continue
+        iri = s.value
+        if not iri.startswith(psg):
+            has_doc = has_doc or iri == base
+            continue
+        kind = _OX_KINDS.get(t.predicate.value)
+        if kind is None:
+            continue
+        o = t.object
+        if kind == "type":
+            if isinstance(o, ox.NamedNode) and o.value == passage_class:
+                passages.add(iri)
+        elif kind == "quote":
+            quotes.setdefault(iri, o)
+        elif kind == "occurrence":
+            occurrences.setdefault(iri, o)
+        elif isinstance(o, ox.Literal) and o.language in ("de", "en"):
+            names.setdefault((iri, o.language), o.value)
+    located = [p for p in passages if p in quotes]
+    if not located:
+        return "", set()
+    raw = raw_source(source)
+    n = ox.NamedNode
+    t_type, t_label, t_integer = n(str(_TYPE)), n(str(_LABEL)), n(str(_INTEGER))
+    t_specific, t_has_source, t_has_selector = n(str(_SPECIFIC)), n(str(_HAS_SOURCE)), n(str(_HAS_SELECTOR))
+    t_qsel, t_exact, t_prefix, t_suffix = n(str(_QUOTE_SELECTOR)), n(str(_EXACT)), n(str(_PREFIX)), n(str(_SUFFIX))
+    t_psel, t_start, t_end = n(str(_POSITION_SELECTOR)), n(str(_START)), n(str(_END))
+    own_text = n(str(source_text(number)))
+    lines: set[str] = set()
+    subjects: set[str] = set()
+    for iri in sorted(located):
+        quote = quotes[iri].value if isinstance(quotes[iri], ox.Literal) else str(quotes[iri])
+        occ = occurrences.get(iri)
+        span = chosen_span(quote, int(occ.value) if occ is not None else None, source)
+        if span is None:
+            continue
+        start, end = span
+        local = iri[len(psg):]
+        passage, q, p = n(iri), n(sel + local + "-quote"), n(sel + local + "-position")
+        de, en = names.get((iri, "de"), local), names.get((iri, "en"), local)
+        before = reading_text(raw[max(0, start - 4 * CONTEXT):start])
+        after = reading_text(raw[end:end + 4 * CONTEXT])
+        subjects.update((iri, q.value, p.value))
+        for triple in (
+            (passage, t_type, t_specific),
+            (passage, t_has_source, own_text),
+            (passage, t_has_selector, q),
+            (passage, t_has_selector, p),
+            (q, t_type, t_qsel),
+            (q, t_label, ox.Literal(f"Zitat-Selektor: {de}", language="de")),
+            (q, t_label, ox.Literal(f"Quote selector: {en}", language="en")),
+            (q, t_exact, ox.Literal(quote)),
+            (q, t_prefix, ox.Literal(before[-CONTEXT:])),
+            (q, t_suffix, ox.Literal(after[:CONTEXT])),
+            (p, t_type, t_psel),
+            (p, t_label, ox.Literal(f"Positions-Selektor: {de}", language="de")),
+            (p, t_label, ox.Literal(f"Position selector: {en}", language="en")),
+            (p, t_start, ox.Literal(str(start), datatype=t_integer)),
+            (p, t_end, ox.Literal(str(end), datatype=t_integer)),
+        ):
+            lines.add(f"{triple[0]} {triple[1]} {triple[2]} .\n")
+    if lines:
+        from .dumps import _ox
+
+        marker = [(URIRef(base), RDF.type, URIRef(base))] if has_doc else []
+        for s, p, o in source_description(marker, number):
+            subjects.add(str(s))
+            lines.add(f"{_ox(s)} {_ox(p)} {_ox(o)} .\n")
+    return "".join(sorted(lines)), subjects

@@ -246,16 +246,14 @@ def run_unit(task: Task) -> dict:
     _prepare_worker()
     problems: list = []
     if engine() == "shacl":  # N-Triples straight to the engine: no rdflib graph built
-        own_nt, own = [], []
-        keep = _selector_subjects(task.document)
+        own_nt, quads = [], []
         for f in task.own:
-            text, kept = _read_own(f, problems, keep)
+            text, parsed = _read_own(f, problems)
             own_nt.append(text)
-            own.extend(kept)
-        derived = derived_selectors(own, task.document)
-        nt = _ntriples(derived)
+            quads.extend(parsed)
+        nt, derived = _derived_ntriples(quads, task.document)
         data = [_ontology_ntriples()] + [_file_ntriples(f) for f in task.context] + own_nt + [task.extra, nt]
-        focus = frozenset([URIRef(x) for x in task.focus] + [s for s, _p, _o in derived if isinstance(s, URIRef)])
+        focus = frozenset([URIRef(x) for x in task.focus] + [URIRef(x) for x in derived])
         findings = [f for f in run_fast_shacl_ntriples("".join(data), _WORKER["shapes"]) if f.focus in focus] if focus else []
         findings += [lexical_finding(subject, predicate, literal, why) for _p, subject, predicate, literal, why in problems]
         return {"findings": [_finding_json(f) for f in findings], "derived": nt, "lexical": len(problems)}
@@ -286,26 +284,18 @@ def run_unit(task: Task) -> dict:
     }
 
 
-# What deriving a document's selectors reads of its triples
-# (selectors.selector_triples): the type, quote, occurrence and labels of its
-# passages, and whether the document itself is described.
-_SELECTOR_PREDICATES = frozenset({
-    str(RDF.type), str(config.PA.quote), str(config.PA.occurrence), str(config.PREFIXES["rdfs"].label),
-})
-
-
-def _selector_subjects(document: Document | None) -> tuple[str, ...]:
-    """The subjects of the triples deriving a document's selectors reads: its passages and itself."""
+def _derived_ntriples(quads: list, document: Document | None) -> tuple[str, set[str]]:
+    """The selectors derived for a document's passages, as N-Triples, and their subjects' IRIs."""
     if document is None:
-        return ()
-    base = str(document.iri)
-    return (base + "/passage/", base)
+        return "", set()
+    from ..selectors import selector_ntriples
+
+    return selector_ntriples(quads, document.number, document.source)
 
 
-def _read_own(path: Path, problems: list, keep: tuple[str, ...]) -> tuple[str, list]:
+def _read_own(path: Path, problems: list) -> tuple[str, list]:
     """One of a unit's own files, parsed once by Oxigraph: its N-Triples text
-    and, as rdflib triples, only those that deriving selectors reads (subject
-    `keep[1]` or starting with `keep[0]`, predicate in _SELECTOR_PREDICATES); its invalid typed literals are appended to `problems`, as
+    and its quads; its invalid typed literals are appended to `problems`, as
     `load.read_turtle` does."""
     from ..load import check_regular_file, from_oxigraph, read_turtle
     from .. import lexical
@@ -316,18 +306,13 @@ def _read_own(path: Path, problems: list, keep: tuple[str, ...]) -> tuple[str, l
     except (SyntaxError, MemoryError, UnicodeDecodeError, OSError):
         read_turtle(path)  # raises the UserError naming file, line and column
         raise
-    kept = []
     for q in quads:
         o = q.object
         if isinstance(o, ox.Literal) and not o.language:
             why = lexical.problem(o.value, o.datatype.value)
             if why:
                 problems.append((path, from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(o), why))
-        if keep and q.predicate.value in _SELECTOR_PREDICATES:
-            v = q.subject.value
-            if v.startswith(keep[0]) or v == keep[1]:
-                kept.append((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(o)))
-    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), kept
+    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), quads
 
 
 def _ntriples(triples) -> str:
