@@ -604,26 +604,37 @@ def validate_corpus(
     base = base_key(corpus)
     keys = {t.name: unit_key(base, t) for t in units}
     values: dict[str, dict] = {}
+    documents = {t.name: t.document for t in units}
+
+    def arrived(name: str, value: dict) -> None:
+        # a document's derived selectors go into the store as its value
+        # arrives, while the workers go on with the other units
+        values[name] = value
+        doc = documents[name]
+        if value["derived"] and doc is not None:
+            store.load(value["derived"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                       to_graph=ox.NamedNode(str(DERIVED) + doc.number))
+
     todo = []
     for t in units:
         hit = read_cache(cache_dir, t.name, keys[t.name])
         if hit is None:
             todo.append(t)
         else:
-            values[t.name] = hit
+            arrived(t.name, hit)
     if todo:
         n = _jobs(jobs, len(todo))
         if n == 1:
             _prepare_worker(shapes)
             for t in todo:
-                values[t.name] = run_unit(t)
+                arrived(t.name, run_unit(t))
                 write_cache(cache_dir, t.name, keys[t.name], values[t.name])
         else:
             _WORKER.clear()
             _prepare_worker(shapes)  # forked workers inherit it
             with ProcessPoolExecutor(max_workers=n) as pool:
                 for name, value in pool.map(_run_in_worker, todo, chunksize=1):
-                    values[name] = value
+                    arrived(name, value)
                     write_cache(cache_dir, name, keys[name], value)
     result = CorpusResult(shapes=shapes)
     result.validated = [t.name for t in todo]
@@ -636,9 +647,6 @@ def validate_corpus(
             if f not in seen:
                 seen.add(f)
                 result.findings.append(f)
-        if value["derived"] and t.document is not None:
-            store.load(value["derived"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                       to_graph=ox.NamedNode(str(DERIVED) + t.document.number))
     for _p, subject, predicate, literal, why in vocab.problems:
         result.findings.append(lexical_finding(subject, predicate, literal, why))
     if run_checks:
