@@ -25,7 +25,8 @@ def test_sizes(text, value):
 
 def test_sizes_list_and_copies():
     assert bench.parse_sizes("100k,1M,3M") == [100_000, 1_000_000, 3_000_000]
-    assert [bench.copies_for(s) for s in (100_000, 1_000_000, 3_000_000, 10)] == [10, 100, 300, 1]
+    # documents = size / 15k (rounded), the original among them
+    assert [bench.copies_for(s) for s in (100_000, 1_000_000, 3_000_000, 10)] == [6, 66, 199, 1]
     assert [bench.label(s) for s in (100_000, 1_000_000, 2_500_000)] == ["100k", "1M", "2.5M"]
 
 
