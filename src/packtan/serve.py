@@ -304,6 +304,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: "_Front"
     protocol_version = "HTTP/1.1"
     timeout = 20  # seconds to send a request: slow clients do not hold a thread for ever
+    # TCP_NODELAY: the headers and the body go out in two writes; with Nagle's algorithm the
+    # body waits for the client's delayed ACK of the headers (40 ms on Linux) on keep-alive
+    disable_nagle_algorithm = True
     def version_string(self) -> str:
         return "packt-an"
 
