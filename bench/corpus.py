@@ -521,7 +521,7 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
         res["build_scratch"] = summary(builds)
     elif "build" in parts:
         res["build_scratch"] = {"skipped": "no `build --corpus` on this branch"}
-    dist = work / "out-0"
+    dist = out_dir = work / "out-0"  # dist may become the endpoint's folder; the rebuilds go to out_dir
     for i in range(1, args.repeat):
         shutil.rmtree(work / f"out-{i}", ignore_errors=True)
     nt = dist / "packt-an.nt"
@@ -596,7 +596,9 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
         for i in range(args.repeat):
             edit_one_literal(target, f"bearbeitet {i + 1}")
             if has_build_corpus and "build" in parts:
-                r = measure(py_cmd("build", "--corpus", str(corpus), "--out", str(dist), *cache, *build_jobs))
+                r = measure(py_cmd("build", "--corpus", str(corpus), "--out", str(out_dir), *cache, *build_jobs))
+                if r.rc not in (0, 1):
+                    log(f"[{label(size)}] rebuild failed: {r.stderr.strip()[-300:]}")
                 log(f"[{label(size)}] rebuild after one change {i + 1}: {r.brief()}")
                 rebuilds.append(r)
             edit_one_literal(target, f"bearbeitet {i + 1}b")

@@ -79,3 +79,20 @@ def test_runs_are_measured(tmp_path):
     assert run.rc == 0 and run.stdout.strip() == "ok"
     assert run.max_rss_mb >= 80
     assert run.tree_rss_mb >= run.max_rss_mb
+
+
+def test_one_changed_document_is_rebuilt_and_revalidated(tmp_path):
+    # the smallest corpus (this document and one copy): a build from scratch,
+    # then one edit and a rebuild into the same folder, and a revalidation;
+    # every run exits 0 (the corpus still conforms) and the dump is rebuilt
+    import argparse
+
+    args = argparse.Namespace(parts=["build", "changed"], repeat=1, jobs=1)
+    logged: list[str] = []
+    res = bench.bench_size(10, args, tmp_path, None, logged.append)
+    assert res["copies"] == 1
+    assert res["build_scratch"]["failed"] == 0, logged
+    assert res["one_changed"]["rebuild"]["failed"] == 0, logged
+    assert res["one_changed"]["revalidate"]["failed"] == 0, logged
+    edited = (tmp_path / bench.label(10) / "out-0" / "corpus.nt").read_text(encoding="utf-8")
+    assert "bearbeitet 1)\"@de" in edited  # the rebuild wrote the first edit
