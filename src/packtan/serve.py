@@ -307,6 +307,7 @@ class _Handler(BaseHTTPRequestHandler):
     # TCP_NODELAY: the headers and the body go out in two writes; with Nagle's algorithm the
     # body waits for the client's delayed ACK of the headers (40 ms on Linux) on keep-alive
     disable_nagle_algorithm = True
+
     def version_string(self) -> str:
         return "packt-an"
 
