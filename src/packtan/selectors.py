@@ -106,11 +106,41 @@ def _plain_literal(text: str) -> Literal:
     return Literal(text, normalize=False)
 
 
+def _source_path(number: str, source: Path | None) -> Path:
+    return Path(source) if source is not None else config.ROOT / "sources" / f"drucksache-{number}.txt"
+
+
+def _located(passages, quotes: dict, occurrences: dict, names: dict, number: str, source: Path):
+    """Each passage (in IRI order) that has a quote standing in the source, as
+    (passage, local name, quote, German name, English name, oa:prefix, oa:suffix, start, end).
+
+    `quotes` maps a passage to its pa:quote (a term whose str() is the text),
+    `occurrences` to its pa:occurrence (a term int() reads), `names` a
+    (passage, "de"|"en") to its label's text; the passages are IRIs as str or URIRef."""
+    psg = _doc_base(number) + "/passage/"
+    located = sorted(p for p in passages if p in quotes)
+    if not located:
+        return
+    raw = raw_source(source)
+    for passage in located:
+        quote = quotes[passage]
+        occ = occurrences.get(passage)
+        span = chosen_span(str(quote), int(occ) if occ is not None else None, source)
+        if span is None:
+            continue
+        start, end = span
+        local = passage[len(psg):]
+        before = reading_text(raw[max(0, start - 4 * CONTEXT):start])
+        after = reading_text(raw[end:end + 4 * CONTEXT])
+        yield (passage, local, quote, names.get((passage, "de"), local), names.get((passage, "en"), local),
+               before[-CONTEXT:], after[:CONTEXT], start, end)
+
+
 def selector_triples(graph, number: str = THIS, source: Path | None = None) -> list[tuple]:
     """The derived selectors of every passage of document `number` in `graph`
     (an rdflib graph or a list of triples) that can be located in `source`
     (default: `sources/drucksache-<number>.txt` of the project)."""
-    source = Path(source) if source is not None else config.ROOT / "sources" / f"drucksache-{number}.txt"
+    source = _source_path(number, source)
     base = _doc_base(number)
     psg, sel = base + "/passage/", base + "/selector/"
     own_text = source_text(number)
@@ -131,23 +161,9 @@ def selector_triples(graph, number: str = THIS, source: Path | None = None) -> l
             occurrences.setdefault(s, o)
         elif isinstance(o, Literal) and o.language in ("de", "en"):
             names.setdefault((s, o.language), str(o))
-    located = [p for p in passages if p in quotes]
-    if not located:
-        return []
-    raw = raw_source(source)
     out: list[tuple] = []
-    for passage in sorted(located):
-        quote = quotes[passage]
-        occ = occurrences.get(passage)
-        span = chosen_span(str(quote), int(occ) if occ is not None else None, source)
-        if span is None:
-            continue
-        start, end = span
-        local = passage[len(psg):]
+    for passage, local, quote, de, en, before, after, start, end in _located(passages, quotes, occurrences, names, number, source):
         q, p = URIRef(sel + local + "-quote"), URIRef(sel + local + "-position")
-        de, en = names.get((passage, "de"), local), names.get((passage, "en"), local)
-        before = reading_text(raw[max(0, start - 4 * CONTEXT):start])
-        after = reading_text(raw[end:end + 4 * CONTEXT])
         plain = type(quote) is Literal and quote.language is None and quote.datatype is None
         out += [
             (passage, _TYPE, _SPECIFIC),
@@ -158,8 +174,8 @@ def selector_triples(graph, number: str = THIS, source: Path | None = None) -> l
             (q, _LABEL, Literal(f"Zitat-Selektor: {de}", lang="de", normalize=False)),
             (q, _LABEL, Literal(f"Quote selector: {en}", lang="en", normalize=False)),
             (q, _EXACT, quote if plain else _plain_literal(str(quote))),  # the quote as a plain literal
-            (q, _PREFIX, _plain_literal(before[-CONTEXT:])),
-            (q, _SUFFIX, _plain_literal(after[:CONTEXT])),
+            (q, _PREFIX, _plain_literal(before)),
+            (q, _SUFFIX, _plain_literal(after)),
             (p, _TYPE, _POSITION_SELECTOR),
             (p, _LABEL, Literal(f"Positions-Selektor: {de}", lang="de", normalize=False)),
             (p, _LABEL, Literal(f"Position selector: {en}", lang="en", normalize=False)),
@@ -183,7 +199,7 @@ def selector_ntriples(triples, number: str = THIS, source: Path | None = None) -
     tests/test_corpus_validate.py checks that it equals selector_triples."""
     import pyoxigraph as ox
 
-    source = Path(source) if source is not None else config.ROOT / "sources" / f"drucksache-{number}.txt"
+    source = _source_path(number, source)
     base = _doc_base(number)
     psg, sel = base + "/passage/", base + "/selector/"
     passage_class = str(_PASSAGE)
@@ -205,15 +221,11 @@ def selector_ntriples(triples, number: str = THIS, source: Path | None = None) -
             if isinstance(o, ox.NamedNode) and o.value == passage_class:
                 passages.add(iri)
         elif kind == "quote":
-            quotes.setdefault(iri, o)
+            quotes.setdefault(iri, o.value)
         elif kind == "occurrence":
-            occurrences.setdefault(iri, o)
+            occurrences.setdefault(iri, o.value)
         elif isinstance(o, ox.Literal) and o.language in ("de", "en"):
             names.setdefault((iri, o.language), o.value)
-    located = [p for p in passages if p in quotes]
-    if not located:
-        return "", set()
-    raw = raw_source(source)
     n = ox.NamedNode
     t_type, t_label, t_integer = n(str(_TYPE)), n(str(_LABEL)), n(str(_INTEGER))
     t_specific, t_has_source, t_has_selector = n(str(_SPECIFIC)), n(str(_HAS_SOURCE)), n(str(_HAS_SELECTOR))
@@ -222,18 +234,8 @@ def selector_ntriples(triples, number: str = THIS, source: Path | None = None) -
     own_text = n(str(source_text(number)))
     lines: set[str] = set()
     subjects: set[str] = set()
-    for iri in sorted(located):
-        quote = quotes[iri].value if isinstance(quotes[iri], ox.Literal) else str(quotes[iri])
-        occ = occurrences.get(iri)
-        span = chosen_span(quote, int(occ.value) if occ is not None else None, source)
-        if span is None:
-            continue
-        start, end = span
-        local = iri[len(psg):]
+    for iri, local, quote, de, en, before, after, start, end in _located(passages, quotes, occurrences, names, number, source):
         passage, q, p = n(iri), n(sel + local + "-quote"), n(sel + local + "-position")
-        de, en = names.get((iri, "de"), local), names.get((iri, "en"), local)
-        before = reading_text(raw[max(0, start - 4 * CONTEXT):start])
-        after = reading_text(raw[end:end + 4 * CONTEXT])
         subjects.update((iri, q.value, p.value))
         for triple in (
             (passage, t_type, t_specific),
@@ -244,8 +246,8 @@ def selector_ntriples(triples, number: str = THIS, source: Path | None = None) -
             (q, t_label, ox.Literal(f"Zitat-Selektor: {de}", language="de")),
             (q, t_label, ox.Literal(f"Quote selector: {en}", language="en")),
             (q, t_exact, ox.Literal(quote)),
-            (q, t_prefix, ox.Literal(before[-CONTEXT:])),
-            (q, t_suffix, ox.Literal(after[:CONTEXT])),
+            (q, t_prefix, ox.Literal(before)),
+            (q, t_suffix, ox.Literal(after)),
             (p, t_type, t_psel),
             (p, t_label, ox.Literal(f"Positions-Selektor: {de}", language="de")),
             (p, t_label, ox.Literal(f"Position selector: {en}", language="en")),
