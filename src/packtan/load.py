@@ -115,25 +115,15 @@ def check_regular_file(path: Path, what: str = "Turtle file") -> None:
 LexicalProblem = tuple
 
 
-def read_turtle(path: Path, problems: list | None = None) -> list[Triple]:
-    """Parse one Turtle file into rdflib triples; UserError names file, line and column.
+def parse_quads(path: Path) -> list:
+    """Parse one Turtle file with Oxigraph; UserError names file, line and column.
 
     Relative IRIs are refused (no base IRI is set: a file's IRIs must not
-    depend on where it lies). Typed literals with an invalid lexical form are
-    appended to `problems` (validation reports them) when it is given."""
+    depend on where it lies)."""
     path = Path(path)
     check_regular_file(path)
-    term = _converter()
-    out = []
     try:
-        for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            o = q.object
-            if problems is not None and isinstance(o, ox.Literal) and not o.language:
-                why = lexical.problem(o.value, o.datatype.value)
-                if why:
-                    problems.append((path, term(q.subject), term(q.predicate), term(o), why))
-            out.append((term(q.subject), term(q.predicate), term(o)))
-        return out
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     except SyntaxError as exc:
         raise _syntax_error(path, exc) from None
     except MemoryError as exc:  # Oxigraph's parser refuses a token over 16 MiB
@@ -142,6 +132,28 @@ def read_turtle(path: Path, problems: list | None = None) -> list[Triple]:
         raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def add_lexical_problems(path: Path, quads, problems: list, term=from_oxigraph) -> None:
+    """Append to `problems` the typed literals of `quads` whose lexical form breaks XSD's rules."""
+    for q in quads:
+        o = q.object
+        if isinstance(o, ox.Literal) and not o.language:
+            why = lexical.problem(o.value, o.datatype.value)
+            if why:
+                problems.append((path, term(q.subject), term(q.predicate), term(o), why))
+
+
+def read_turtle(path: Path, problems: list | None = None) -> list[Triple]:
+    """Parse one Turtle file into rdflib triples (`parse_quads`); typed
+    literals with an invalid lexical form are appended to `problems`
+    (validation reports them) when it is given."""
+    path = Path(path)
+    quads = parse_quads(path)
+    term = _converter()
+    if problems is not None:
+        add_lexical_problems(path, quads, problems, term)
+    return [(term(q.subject), term(q.predicate), term(q.object)) for q in quads]
 
 
 def parse_turtle(path: Path, into: Graph | None = None) -> Graph:

@@ -295,23 +295,11 @@ def _derived_ntriples(quads: list, document: Document | None) -> tuple[str, set[
 
 def _read_own(path: Path, problems: list) -> tuple[str, list]:
     """One of a unit's own files, parsed once by Oxigraph: its N-Triples text
-    and its quads; its invalid typed literals are appended to `problems`, as
-    `load.read_turtle` does."""
-    from ..load import check_regular_file, from_oxigraph, read_turtle
-    from .. import lexical
+    and its quads; its invalid typed literals are appended to `problems`."""
+    from ..load import add_lexical_problems, parse_quads
 
-    check_regular_file(path)
-    try:
-        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    except (SyntaxError, MemoryError, UnicodeDecodeError, OSError):
-        read_turtle(path)  # raises the UserError naming file, line and column
-        raise
-    for q in quads:
-        o = q.object
-        if isinstance(o, ox.Literal) and not o.language:
-            why = lexical.problem(o.value, o.datatype.value)
-            if why:
-                problems.append((path, from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(o), why))
+    quads = parse_quads(path)
+    add_lexical_problems(path, quads, problems)
     return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), quads
 
 
