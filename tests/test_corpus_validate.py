@@ -208,3 +208,26 @@ def test_a_syntax_error_in_a_copys_file_is_one_line_naming_file_and_line(fresh, 
     assert res.returncode == 2, res.stderr
     assert "Traceback" not in res.stderr and res.stderr.count("\n") == 1, res.stderr
     assert res.stderr.startswith(f"error: {broken}:3"), res.stderr
+
+
+def test_an_occurrence_that_is_no_integer_is_reported_not_a_crash(fresh, tmp_path):
+    # pa:occurrence "zwei"^^xsd:integer: no valid xsd:integer (XSD 1.1 Part 2, 3.4.13), so the
+    # passage gets no selectors; validation reports it (exit 1) in a corpus and in the project
+    from conftest import copy_project
+
+    def spoil(path: Path) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert "pa:occurrence 2" in text
+        path.write_text(text.replace("pa:occurrence 2", 'pa:occurrence "zwei"^^xsd:integer', 1), encoding="utf-8")
+
+    (tmp_path / "p").mkdir()
+    project = copy_project(tmp_path / "p")
+    spoil(fresh / "data" / COPY / "measures-gesetz-wohnen.ttl")
+    spoil(project / "data" / "17-7349" / "measures-gesetz-wohnen.ttl")
+    for res in (_cli("validate", "--corpus", fresh, "--jobs", "1", "--no-cache", cwd=tmp_path),
+                _cli("validate", "--corpus", project, "--jobs", "1", "--no-cache", cwd=tmp_path),
+                subprocess.run([sys.executable, str(project / "build.py"), "validate"], cwd=project,
+                               capture_output=True, text=True, timeout=900)):
+        assert res.returncode == 1, res.stderr[-2000:]
+        assert "Traceback" not in res.stdout + res.stderr
+        assert "passage-positions" in res.stdout and '"zwei"^^xsd:integer' in res.stdout

@@ -26,6 +26,7 @@ selectors, which the integrity check `passage-positions` reports.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
@@ -110,12 +111,15 @@ def _source_path(number: str, source: Path | None) -> Path:
     return Path(source) if source is not None else config.ROOT / "sources" / f"drucksache-{number}.txt"
 
 
+_INTEGER_FORM = re.compile(r"[+-]?[0-9]+")  # xsd:integer's lexical space
+
+
 def _located(passages, quotes: dict, occurrences: dict, names: dict, number: str, source: Path):
     """Each passage (in IRI order) that has a quote standing in the source, as
     (passage, local name, quote, German name, English name, oa:prefix, oa:suffix, start, end).
 
     `quotes` maps a passage to its pa:quote (a term whose str() is the text),
-    `occurrences` to its pa:occurrence (a term int() reads), `names` a
+    `occurrences` to its pa:occurrence (a term whose str() is its lexical form), `names` a
     (passage, "de"|"en") to its label's text; the passages are IRIs as str or URIRef."""
     psg = _doc_base(number) + "/passage/"
     located = sorted(p for p in passages if p in quotes)
@@ -125,7 +129,9 @@ def _located(passages, quotes: dict, occurrences: dict, names: dict, number: str
     for passage in located:
         quote = quotes[passage]
         occ = occurrences.get(passage)
-        span = chosen_span(str(quote), int(occ) if occ is not None else None, source)
+        if occ is not None and not _INTEGER_FORM.fullmatch(str(occ)):
+            continue  # no valid occurrence, no span: passage-positions and the lexical check report it
+        span = chosen_span(str(quote), int(str(occ)) if occ is not None else None, source)
         if span is None:
             continue
         start, end = span
