@@ -171,7 +171,7 @@ def build_corpus(root: Path, out_dir: Path, jobs: int | None = None, cache_dir="
     result = validate_corpus(corpus, jobs=jobs, cache_dir=cache_dir)
     if not result.conforms:
         raise NotConforming(result, result.view)
-    result.store = None  # rendering needs the units and the report view, not the store (1M triples: ~0.8 GB)
+    result.store = None  # rendering needs the units and the report view, not the store
     files, rendered = render_corpus(corpus, result, cache_dir)
     write_atomically(out_dir, files, wait)
     return CorpusBuildSummary(
