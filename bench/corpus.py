@@ -4,7 +4,7 @@
     .venv/bin/python bench/corpus.py [--sizes 100k,1M,3M] [--repeat 3] [--jobs N]
                                      [--endpoint-size 1M] [--seconds 3] [--no-jena]
                                      [--no-endpoint] [--keep DIR]
-                                     [--parts build,validate,jena,changed,endpoint]
+                                     [--parts build,validate,jena,changed,watch,endpoint]
 
 For each size (roughly that many triples; a document, Drucksache 17/7349 or a
 copy, is about 15k triples with its derived selectors, so documents =
@@ -17,6 +17,12 @@ medians over --repeat whole-process runs, wall time and peak memory of
 - one changed document: one literal in one copy's file edited, then
   `build.py build --corpus DIR --out OUT` and `build.py validate --corpus DIR`
   with the cache of the previous run (a fresh edit before each run);
+- one changed document in a running `build.py validate --corpus DIR
+  --watch` (the corpus kept in memory, `packtan.validate.live`): after each
+  of --watch-edits edits (one literal, as above), the seconds the process
+  reports for following the change, and the wall time from the edit to its
+  report line (which adds up to one --interval of 0.1 s of waiting), with
+  the process's peak memory;
 - Apache Jena's SHACL engine (`shacl validate`) on the same data and shapes:
   the build's merged N-Triples dump (`OUT/packt-an.nt`: vocabulary, facts and
   derived selectors, what `validate` checks) and `OUT/shapes.de.ttl` (the
@@ -76,7 +82,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 # One document with its derived selectors: 984,251 triples for 65 documents
 # (the original and 64 copies) is 15,142 each; what validate counts and Jena gets.
 TRIPLES_PER_DOCUMENT = 15_000
-PARTS = ("build", "validate", "jena", "changed", "endpoint")
+PARTS = ("build", "validate", "jena", "changed", "watch", "endpoint")
 DEBIAN_JARS = Path("/usr/share/java")
 # Jena 4.5.0 and what Debian's libapache-jena-java depends on; slf4j-nop
 # silences logging (Debian's jar folder also holds conflicting bindings).
@@ -584,7 +590,7 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
             res["ratio_of_medians"] = round(res["validate_scratch"]["median_s"] / res["jena"]["median_s"], 2)
 
     # one document changed: build and validate with the cache of the run before
-    target = file_to_edit(corpus) if "changed" in parts else None
+    target = file_to_edit(corpus) if ("changed" in parts or "watch" in parts) else None
     if "changed" not in parts:
         pass
     elif target is None:
@@ -610,8 +616,63 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
         if revalidations:
             res["one_changed"]["revalidate"] = summary(revalidations)
 
+    if "watch" in parts and target is not None and "--watch" in v_help:
+        res["watch"] = watch(corpus, target, v_cache, args.jobs, args.watch_edits, log, label(size))
+    elif "watch" in parts:
+        res["watch"] = {"skipped": "no `validate --watch` on this branch" if "--watch" not in v_help else "no copied label to edit"}
+
     res["_dist"] = str(dist)
     return res
+
+
+def watch(corpus: Path, target: Path, cache: Path, jobs: int, edits: int, log, name: str) -> dict:
+    """Edits in a running `validate --corpus DIR --watch`: its own seconds, the wall time to each report, its peak RSS."""
+    cmd = py_cmd("validate", "--corpus", str(corpus), "--watch", "--interval", "0.1", "--cache", str(cache), "--updates", str(edits))
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    own, walls, lines = [], [], []
+    try:
+        t = time.perf_counter()
+        first = proc.stderr.readline()
+        start = round(time.perf_counter() - t, 2)
+        log(f"[{name}] watch: first report after {start} s: {first.strip()[-120:]}")
+        for i in range(edits):
+            edit_one_literal(target, f"beobachtet {i + 1}")
+            t = time.perf_counter()
+            line = proc.stderr.readline()
+            walls.append(time.perf_counter() - t)
+            lines.append(line.strip())
+            m = re.search(r"\(([0-9.]+) s\): ", line)
+            if m:
+                own.append(float(m.group(1)))
+            log(f"[{name}] watch edit {i + 1}: {walls[-1]:.2f} s to the report: {line.strip()[-140:]}")
+        hwm = _peak_kb(proc.pid)
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return {
+        "first_report_s": start,
+        "edits": edits,
+        "reported_s": {"median": round(statistics.median(own), 3), "max": max(own)} if own else None,
+        "edit_to_report_s": {"median": round(statistics.median(walls), 3), "max": round(max(walls), 3)} if walls else None,
+        "peak_rss_mb": round(hwm / 1024) if hwm else None,
+        "rc": proc.returncode,
+        "last_line": lines[-1] if lines else None,
+    }
+
+
+def _peak_kb(pid: int) -> int:
+    """The process's peak resident size (VmHWM), 0 when it cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 # --- main --------------------------------------------------------------------
@@ -627,6 +688,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=3.0, help="per query and client count (default: 3)")
     ap.add_argument("--parts", type=lambda t: [p for p in t.split(",") if p], default=list(PARTS),
                     help="what to measure, of " + ",".join(PARTS) + " (default: all)")
+    ap.add_argument("--watch-edits", type=int, default=5, help="edits in the running `validate --watch` (default: 5)")
     ap.add_argument("--no-jena", action="store_true")
     ap.add_argument("--no-endpoint", action="store_true")
     ap.add_argument("--keep", type=Path, help="make the corpora here and keep them (default: a temporary folder)")

@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
         help="readable text, a SHACL report in Turtle, or one tab-separated line per finding (focus, shape, constraint, path)",
     )
     _corpus_options(v)
+    v.add_argument(
+        "--watch",
+        action="store_true",
+        help="with --corpus: keep the corpus in memory, look at its files every --interval seconds "
+        "and report again after each change, validating only what the change can concern (stop with Ctrl-C)",
+    )
+    v.add_argument("--interval", type=_positive, default=0.5, metavar="S", help="seconds between looks at the files with --watch (default: 0.5)")
+    v.add_argument("--updates", type=_count, default=None, metavar="N", help="with --watch: stop after N reports on changes (default: run until interrupted)")
 
     q = sub.add_parser(
         "query",
@@ -258,6 +266,8 @@ def _corpus_validation(args):
 def cmd_validate(args, started) -> int:
     if getattr(args, "corpus", None) is not None:
         return _cmd_validate_corpus(args, started)
+    if args.watch or args.updates is not None:
+        raise UserError("build.py validate: --watch and --updates need --corpus DIR")
     if args.jobs is not None or args.cache is not None or args.no_cache:
         raise UserError("build.py validate: --jobs, --cache and --no-cache need --corpus DIR")
     from .load import load_project
@@ -289,6 +299,10 @@ def _write_report(args, result, project) -> None:
 def _cmd_validate_corpus(args, started) -> int:
     if args.files:
         raise UserError("build.py validate: give FILEs or --corpus DIR, not both")
+    if args.watch:
+        return _watch_corpus(args, started)
+    if args.updates is not None:
+        raise UserError("build.py validate: --updates needs --watch")
     corpus, result = _corpus_validation(args)
     _write_report(args, result, result.view)
     state = "conforms" if result.conforms else f"{len(result.violations)} violation(s)"
@@ -299,6 +313,47 @@ def _cmd_validate_corpus(args, started) -> int:
         file=sys.stderr,
     )
     return 0 if result.conforms else 1
+
+
+def _watch_corpus(args, started) -> int:
+    """`validate --corpus DIR --watch`: a report now, and again after every change of the files."""
+    from .validate.live import LiveCorpus
+
+    if args.no_cache and args.cache is not None:
+        raise UserError("build.py: give --cache DIR or --no-cache, not both")
+    cache = None if args.no_cache else (args.cache if args.cache is not None else "default")
+    live = LiveCorpus(args.corpus, jobs=args.jobs, cache_dir=cache)
+
+    def report(line: str) -> None:
+        result = live.result
+        _write_report(args, result, result.view)
+        sys.stdout.flush()
+        state = "conforms" if result.conforms else f"{len(result.violations)} violation(s)"
+        print(f"{line}: {state}", file=sys.stderr, flush=True)
+
+    corpus = live.corpus
+    report(
+        f"validated {len(corpus.documents)} documents ({len(corpus.files)} files, {live.result.triples} triples); "
+        f"watching for changes every {args.interval:g} s ({_elapsed(started)})"
+    )
+    reports = 0
+    try:
+        while args.updates is None or reports < args.updates:
+            time.sleep(args.interval)
+            try:
+                update = live.update()
+            except UserError as exc:
+                print(f"error: {exc} (the last report stands until the file is fixed)", file=sys.stderr, flush=True)
+                continue
+            if update is None:
+                continue
+            reports += 1
+            names = ", ".join(str(p) for p in update.changed[:3]) + (f" and {len(update.changed) - 3} more" if len(update.changed) > 3 else "")
+            how = "from the start" if update.full else f"{len(update.units)} units validated again, {update.triples} triples changed"
+            report(f"changed {names}: {how} ({update.seconds:.2f} s)")
+    except KeyboardInterrupt:
+        pass
+    return 0 if live.result.conforms else 1
 
 
 def _query_text(args, limits) -> tuple[str, str]:

@@ -26,12 +26,16 @@ def check_shape(name: str) -> URIRef:
     return config.PASH[f"check-{name}"]
 
 
+INCREMENTAL = ("focus", "label")  # what a check's `# incremental:` header may say (see packtan.validate.live)
+
+
 @dataclass(frozen=True)
 class Check:
     path: Path
     query: str
     messages: dict[str, str]
     names: dict[str, str]
+    incremental: str = ""  # "focus", "label" or "" (run over the whole corpus after every change)
 
     @property
     def name(self) -> str:
@@ -49,7 +53,12 @@ def load_checks(directory: Path = config.CHECKS_DIR) -> list[Check]:
         meta = header(text)
         messages = {key.split("@", 1)[1]: value for key, value in meta.items() if key.startswith("message@")}
         names = {key.split("@", 1)[1]: value for key, value in meta.items() if key.startswith("name@")}
-        checks.append(Check(path, text, messages, names))
+        incremental = meta.get("incremental", "").strip()
+        if incremental and incremental not in INCREMENTAL:
+            raise UserError(
+                f"{path}:1: '# incremental: {incremental}' is none of {', '.join(INCREMENTAL)}"
+            )
+        checks.append(Check(path, text, messages, names, incremental))
     return checks
 
 
@@ -57,25 +66,31 @@ def _uri(node):
     return node if isinstance(node, URIRef) else None
 
 
+def check_rows(store, check: Check) -> list[tuple[Finding, dict]]:
+    """Run one check on `store` (an engine.OxGraph): each row as a finding, with the row itself."""
+    try:
+        answer = store.query(check.query, str(check.path))
+    except UserError as exc:
+        raise UserError(f"{check.path}: malformed integrity check: {exc}") from None
+    messages = tuple(Literal(m, lang=lang) for lang, m in sorted(check.messages.items()))
+    return [
+        (
+            Finding(
+                focus=row.get("focus"),
+                path=_uri(row.get("path")),
+                value=row.get("value"),
+                messages=messages,
+                shape=check.shape,
+                component=SH.SPARQLConstraintComponent,
+                check=check.name,
+            ),
+            row,
+        )
+        for row in answer.rows
+    ]
+
+
 def run_integrity_checks(store, checks: list[Check] | None = None) -> list[Finding]:
     """Run the checks on `store` (an engine.OxGraph); each row is a finding."""
     checks = load_checks() if checks is None else checks
-    findings = []
-    for check in checks:
-        try:
-            answer = store.query(check.query, str(check.path))
-        except UserError as exc:
-            raise UserError(f"{check.path}: malformed integrity check: {exc}") from None
-        for row in answer.rows:
-            findings.append(
-                Finding(
-                    focus=row.get("focus"),
-                    path=_uri(row.get("path")),
-                    value=row.get("value"),
-                    messages=tuple(Literal(m, lang=lang) for lang, m in sorted(check.messages.items())),
-                    shape=check.shape,
-                    component=SH.SPARQLConstraintComponent,
-                    check=check.name,
-                )
-            )
-    return findings
+    return [finding for check in checks for finding, _row in check_rows(store, check)]

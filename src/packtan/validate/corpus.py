@@ -557,6 +557,7 @@ class CorpusResult(Result):
     store: object = None
     values: dict = field(default_factory=dict)  # unit name -> its (cached) value
     tasks: list = field(default_factory=list)  # the units (Task), in order
+    vocabulary_findings: list = field(default_factory=list)  # the vocabulary's lexical-form problems
     view: CorpusView | None = None
 
 
@@ -636,7 +637,8 @@ def validate_corpus(
                 seen.add(f)
                 result.findings.append(f)
     for _p, subject, predicate, literal, why in vocab.problems:
-        result.findings.append(lexical_finding(subject, predicate, literal, why))
+        result.vocabulary_findings.append(lexical_finding(subject, predicate, literal, why))
+    result.findings.extend(result.vocabulary_findings)
     if run_checks:
         from ..engine import OxGraph
         from .checks import run_integrity_checks
@@ -656,7 +658,7 @@ def _view(result: CorpusResult, corpus: Corpus, shapes: Graph, store: ox.Store) 
     from ..load import _bound, from_oxigraph
 
     g = _bound(_ReportGraph(result.triples))
-    files = {file_graph(f).value: f for f in corpus.files}
+    files = {file_graph(f).value: f for f in corpus.files} if result.findings else {}
     where: dict = {}
     label = ox.NamedNode(str(config.PREFIXES["rdfs"]) + "label")
     rdf_type = ox.NamedNode(str(RDF.type))
