@@ -222,7 +222,7 @@ def cmd_build(args, started) -> int:
 
 def _corpus_options(p) -> None:
     p.add_argument("--corpus", type=Path, metavar="DIR", help="validate a corpus folder (DIR/data/shared/, DIR/data/<NN-NNNN>/, DIR/sources/)")
-    p.add_argument("--jobs", type=_count, default=None, metavar="N", help="worker processes for a corpus (default: the number of CPUs; 1 = in process)")
+    p.add_argument("--jobs", type=_count, default=None, metavar="N", help="worker processes for a corpus, and threads for its integrity checks (default: the number of CPUs; 1 = in process)")
     p.add_argument("--cache", type=Path, default=None, metavar="DIR", help="cache of per-document findings (default: DIR/.packt-an-cache/validation/)")
     p.add_argument("--no-cache", action="store_true", help="validate every document again and write no cache")
 

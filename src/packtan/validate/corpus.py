@@ -643,7 +643,7 @@ def validate_corpus(
         from ..engine import OxGraph
         from .checks import run_integrity_checks
 
-        result.findings.extend(run_integrity_checks(OxGraph.from_store(store, union=True)))
+        result.findings.extend(run_integrity_checks(OxGraph.from_store(store, union=True), threads=jobs))
     result.findings.sort(key=Finding.sort_key)
     result.values = values
     result.tasks = units

@@ -51,7 +51,7 @@ import pyoxigraph as ox
 
 from .. import config
 from ..corpus import SHARED, Corpus, discover
-from .checks import Check, check_rows, load_checks
+from .checks import Check, all_check_rows, check_rows, load_checks
 from .corpus import (
     _WORKER,
     DERIVED,
@@ -153,8 +153,9 @@ class LiveCorpus:
         from ..engine import OxGraph
 
         whole = OxGraph.from_store(self.store, union=True)
-        for check in checks if checks is not None else self.checks:
-            self.rows[check.name] = check_rows(whole, check)
+        checks = checks if checks is not None else self.checks
+        for check, rows in zip(checks, all_check_rows(whole, checks, threads=self.jobs)):
+            self.rows[check.name] = rows
 
     def _result(self, shapes, validated: list[str]) -> None:
         result = CorpusResult(shapes=shapes)
