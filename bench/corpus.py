@@ -278,12 +278,13 @@ def edit_one_literal(path: Path, stamp: str) -> bool:
     return True
 
 
-def file_to_edit(corpus: Path) -> Path | None:
+def file_to_edit(corpus: Path, last: bool = False) -> Path | None:
+    """The first (or `last`) file of the middle copy that has a copied label to edit."""
     docs = sorted(d for d in (corpus / "data").iterdir() if d.is_dir() and d.name.startswith("90-"))
     if not docs:
         return None
     doc = docs[len(docs) // 2]
-    for f in sorted(doc.glob("*.ttl")):
+    for f in sorted(doc.glob("*.ttl"), reverse=last):
         if re.search(r'\(Kopie 90/[0-9]{4}[^)"]*\)"@de', f.read_text(encoding="utf-8")):
             return f
     return None
@@ -617,7 +618,8 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
             res["one_changed"]["revalidate"] = summary(revalidations)
 
     if "watch" in parts and target is not None and "--watch" in v_help:
-        res["watch"] = watch(corpus, target, v_cache, args.jobs, args.watch_edits, log, label(size))
+        targets = [target] + [t for t in [file_to_edit(corpus, last=True)] if t is not None and t != target]
+        res["watch"] = watch(corpus, targets, v_cache, args.jobs, args.watch_edits, log, label(size))
     elif "watch" in parts:
         res["watch"] = {"skipped": "no `validate --watch` on this branch" if "--watch" not in v_help else "no copied label to edit"}
 
@@ -625,43 +627,45 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
     return res
 
 
-def watch(corpus: Path, target: Path, cache: Path, jobs: int, edits: int, log, name: str) -> dict:
-    """Edits in a running `validate --corpus DIR --watch`: its own seconds, the wall time to each report, its peak RSS."""
-    cmd = py_cmd("validate", "--corpus", str(corpus), "--watch", "--interval", "0.1", "--cache", str(cache), "--updates", str(edits))
+def watch(corpus: Path, targets: list[Path], cache: Path, jobs: int, edits: int, log, name: str) -> dict:
+    """`edits` edits of each target in a running `validate --corpus DIR --watch`:
+    its own seconds and the wall time to each report, per file, and its peak RSS."""
+    cmd = py_cmd("validate", "--corpus", str(corpus), "--watch", "--interval", "0.1", "--cache", str(cache),
+                 "--updates", str(edits * len(targets)))
     if jobs:
         cmd += ["--jobs", str(jobs)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    own, walls, lines = [], [], []
+    per_file: dict = {}
     try:
         t = time.perf_counter()
         first = proc.stderr.readline()
         start = round(time.perf_counter() - t, 2)
         log(f"[{name}] watch: first report after {start} s: {first.strip()[-120:]}")
-        for i in range(edits):
-            edit_one_literal(target, f"beobachtet {i + 1}")
-            t = time.perf_counter()
-            line = proc.stderr.readline()
-            walls.append(time.perf_counter() - t)
-            lines.append(line.strip())
-            m = re.search(r"\(([0-9.]+) s\): ", line)
-            if m:
-                own.append(float(m.group(1)))
-            log(f"[{name}] watch edit {i + 1}: {walls[-1]:.2f} s to the report: {line.strip()[-140:]}")
+        for target in targets:
+            own, walls, lines = [], [], []
+            for i in range(edits):
+                edit_one_literal(target, f"beobachtet {i + 1}")
+                t = time.perf_counter()
+                line = proc.stderr.readline()
+                walls.append(time.perf_counter() - t)
+                lines.append(line.strip())
+                m = re.search(r"\(([0-9.]+) s\): ", line)
+                if m:
+                    own.append(float(m.group(1)))
+                log(f"[{name}] watch edit {i + 1} of {target.name}: {walls[-1]:.2f} s to the report: {line.strip()[-140:]}")
+            per_file[str(target.relative_to(corpus))] = {
+                "reported_s": {"median": round(statistics.median(own), 3), "max": max(own)} if own else None,
+                "edit_to_report_s": {"median": round(statistics.median(walls), 3), "max": round(max(walls), 3)} if walls else None,
+                "last_line": lines[-1] if lines else None,
+            }
         hwm = _peak_kb(proc.pid)
         proc.wait(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    return {
-        "first_report_s": start,
-        "edits": edits,
-        "reported_s": {"median": round(statistics.median(own), 3), "max": max(own)} if own else None,
-        "edit_to_report_s": {"median": round(statistics.median(walls), 3), "max": round(max(walls), 3)} if walls else None,
-        "peak_rss_mb": round(hwm / 1024) if hwm else None,
-        "rc": proc.returncode,
-        "last_line": lines[-1] if lines else None,
-    }
+    return {"first_report_s": start, "edits_per_file": edits, "files": per_file,
+            "peak_rss_mb": round(hwm / 1024) if hwm else None, "rc": proc.returncode}
 
 
 def _peak_kb(pid: int) -> int:

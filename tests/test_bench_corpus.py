@@ -96,3 +96,13 @@ def test_one_changed_document_is_rebuilt_and_revalidated(tmp_path):
     assert res["one_changed"]["revalidate"]["failed"] == 0, logged
     edited = (tmp_path / bench.label(10) / "out-0" / "corpus.nt").read_text(encoding="utf-8")
     assert "bearbeitet 1)\"@de" in edited  # the rebuild wrote the first edit
+
+
+def test_the_last_file_to_edit_is_another_file_of_the_same_copy(tmp_path):
+    from packtan.synthetic import make_corpus
+
+    corpus = make_corpus(tmp_path / "c", 2)
+    first, last = bench.file_to_edit(corpus), bench.file_to_edit(corpus, last=True)
+    assert first is not None and last is not None
+    assert first.parent == last.parent and first.name < last.name
+    assert bench.edit_one_literal(last, "bearbeitet 1")

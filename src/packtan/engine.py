@@ -33,7 +33,9 @@ class OxGraph:
         self.union = union
         return self
 
-    def query(self, text: str, source: str = "query") -> Answer:
+    def query(self, text: str, source: str = "query", keep=None) -> Answer:
+        """The answer to a query; `keep` (a SELECT's rows as variable name ->
+        Oxigraph term, before they are made rdflib terms) drops the rows it refuses."""
         try:
             res = self.store.query(text, use_default_graph_as_union=self.union)
         except SyntaxError as exc:
@@ -50,6 +52,8 @@ class OxGraph:
         names = [v.value for v in res.variables]
         rows = []
         for sol in res:
+            if keep is not None and not keep({name: sol[name] for name in names}):
+                continue
             row = {}
             for name in names:
                 v = sol[name]

@@ -67,13 +67,17 @@ def _uri(node):
     return node if isinstance(node, URIRef) else None
 
 
-def check_rows(store, check: Check) -> list[tuple[Finding, dict]]:
-    """Run one check on `store` (an engine.OxGraph): each row as a finding, with the row itself."""
+def check_rows(store, check: Check, keep=None) -> list[tuple[Finding, dict]]:
+    """Run one check on `store` (an engine.OxGraph): each row as a finding, with the row itself.
+
+    `keep`, when given, is asked first of each row with Oxigraph's terms
+    (variable name -> term): only the rows it keeps are made findings."""
     try:
-        answer = store.query(check.query, str(check.path))
+        answer = store.query(check.query, str(check.path), keep=keep)
     except UserError as exc:
         raise UserError(f"{check.path}: malformed integrity check: {exc}") from None
     messages = tuple(Literal(m, lang=lang) for lang, m in sorted(check.messages.items()))
+    shape, name = check.shape, check.name
     return [
         (
             Finding(
@@ -81,9 +85,9 @@ def check_rows(store, check: Check) -> list[tuple[Finding, dict]]:
                 path=_uri(row.get("path")),
                 value=row.get("value"),
                 messages=messages,
-                shape=check.shape,
+                shape=shape,
                 component=SH.SPARQLConstraintComponent,
-                check=check.name,
+                check=name,
             ),
             row,
         )

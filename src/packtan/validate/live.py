@@ -134,6 +134,7 @@ class LiveCorpus:
         result = validate_corpus(corpus, jobs=self.jobs, cache_dir=self.cache_dir, run_checks=False)
         self.corpus = corpus
         self.store: ox.Store = result.store
+        self.quads = result.triples  # len(store), kept up to date (counting them takes 0.2 s at 1M)
         self.units: dict[str, Task] = {t.name: t for t in result.tasks}
         self.order = [t.name for t in result.tasks]
         self._graphs = None
@@ -148,6 +149,10 @@ class LiveCorpus:
         self.failed = None
         self.dirty = False
         self._result(result.shapes, validated=result.validated)
+        from .shacl import _compiled, engine
+
+        if engine() == "shacl":  # compiled now, not at the first change (the units ran in workers)
+            _compiled(_WORKER["shapes"] if "shapes" in _WORKER else result.shapes)
 
     def _all_checks(self, checks: list[Check] | None = None) -> None:
         from ..engine import OxGraph
@@ -175,7 +180,7 @@ class LiveCorpus:
         result.values = self.values
         result.tasks = [self.units[n] for n in self.order]
         result.store = self.store
-        result.triples = len(self.store)
+        result.triples = self.quads
         result.view = _view(result, self.corpus, shapes, self.store)
         self.result = result
 
@@ -228,6 +233,7 @@ class LiveCorpus:
             added |= new - old
             store.clear_graph(g)
             store.extend([ox.Quad(s, p, o, g) for s, p, o in new])
+            self.quads += len(new) - len(old)
         subjects = {t[0] for t in removed | added}
         hit = {documents[p].number for p in parsed} | {sources[p].number for p in changed if p in sources}
         hit |= self._concerned(subjects)
@@ -254,13 +260,17 @@ class LiveCorpus:
         hit: set[str] = set()
 
         def mentioning(node) -> None:
+            # A thing the shared files type is neither owned nor pointed to by
+            # a document's unit (`tasks`), and stays so while only documents
+            # change: through it only the shared unit can be concerned.
+            shared = any(unit_of.get(q.graph_name) == SHARED for q in store.quads_for_pattern(node, _TYPE, None, None))
             for q in store.quads_for_pattern(node, None, None, None):
                 name = unit_of.get(q.graph_name)
-                if name is not None:
+                if name is not None and (not shared or name == SHARED):
                     hit.add(name)
             for q in store.quads_for_pattern(None, None, node, None):
                 name = unit_of.get(q.graph_name)
-                if name is not None:
+                if name is not None and (not shared or name == SHARED):
                     hit.add(name)
 
         pointing = set()
@@ -293,7 +303,9 @@ class LiveCorpus:
             else:
                 todo.append(task)
         if todo:
-            if _jobs(self.jobs, len(todo)) == 1 or len(todo) == 1:
+            # a few units in this process: forking a process that holds the corpus, and
+            # handing a worker the shared unit's context, costs more than they take
+            if _jobs(self.jobs, len(todo)) == 1 or len(todo) <= 3:
                 _prepare_worker(self.result.shapes)
                 for t in todo:
                     value = run_unit(t)
@@ -323,6 +335,7 @@ class LiveCorpus:
         if value["derived"]:
             self.store.load(value["derived"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=g)
         after = {(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, g)}
+        self.quads += len(after) - len(before)
         self._derived[0].update(before - after)
         self._derived[1].update(after - before)
 
@@ -355,9 +368,10 @@ class LiveCorpus:
             # a resource no triple describes any more has no rows (the contract above)
             gone = {n for n in nodes if next(iter(store.quads_for_pattern(n, None, None, None)), None) is None}
             small = self._neighbourhood(described)
+            drop = described | gone
             for check in focus:
-                kept = [(f, row) for f, row in self.rows[check.name] if _term(f.focus) not in described | gone]
-                fresh = [(f, row) for f, row in check_rows(small, check) if _term(f.focus) in described]
+                kept = [(f, row) for f, row in self.rows[check.name] if _term(f.focus) not in drop]
+                fresh = check_rows(small, check, keep=lambda row: row.get("focus") in described)
                 self.rows[check.name] = kept + fresh
                 update.checks[check.name] = f"focus: {len(described)} resources"
         label = [c for c in self.checks if c.incremental == "label"]
@@ -368,7 +382,7 @@ class LiveCorpus:
             small = self._carrying(labels)
             for check in label:
                 kept = [(f, row) for f, row in self.rows[check.name] if _term(row.get("label")) not in labels]
-                fresh = [(f, row) for f, row in check_rows(small, check) if _term(row.get("label")) in labels]
+                fresh = check_rows(small, check, keep=lambda row: row.get("label") in labels)
                 self.rows[check.name] = kept + fresh
                 update.checks[check.name] = f"label: {len(labels)} labels"
 
