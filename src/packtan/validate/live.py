@@ -138,6 +138,7 @@ class LiveCorpus:
         self.units: dict[str, Task] = {t.name: t for t in result.tasks}
         self.order = [t.name for t in result.tasks]
         self._graphs = None
+        self._memo: dict = {}  # unit_task's lookups, kept between changes
         self.values = result.values
         self.base = base_key(corpus)
         self.keys = {t.name: unit_key(self.base, t) for t in result.tasks}
@@ -153,6 +154,10 @@ class LiveCorpus:
 
         if engine() == "shacl":  # compiled now, not at the first change (the units ran in workers)
             _compiled(_WORKER["shapes"] if "shapes" in _WORKER else result.shapes)
+        shared = self.units.get(SHARED)
+        if shared is not None:  # the largest unit's lookups, made now rather than at the first change that concerns it
+            unit_task(self.store, self._unit_of(), {n: i for i, n in enumerate(self.order)}, SHARED,
+                      shared.own, shared.context, None, self._memo)
 
     def _all_checks(self, checks: list[Check] | None = None) -> None:
         from ..engine import OxGraph
@@ -235,6 +240,7 @@ class LiveCorpus:
             store.extend([ox.Quad(s, p, o, g) for s, p, o in new])
             self.quads += len(new) - len(old)
         subjects = {t[0] for t in removed | added}
+        self._forget(subjects, [file_graph(p) for p in parsed])
         hit = {documents[p].number for p in parsed} | {sources[p].number for p in changed if p in sources}
         hit |= self._concerned(subjects)
         units, derived_removed, derived_added = self._revalidate(corpus, hit)
@@ -246,6 +252,16 @@ class LiveCorpus:
         self._result(self.result.shapes, validated=units)
         self.dirty = False
         return update
+
+    def _forget(self, subjects: set, graphs: list) -> None:
+        """Drop unit_task's lookups that the change can have made stale: about
+        the changed triples' subjects (their statements, their types) and the changed files' graphs."""
+        memo = self._memo
+        for n in subjects:
+            memo.pop(("about", n), None)
+            memo.pop(("typed", n), None)
+        for g in graphs:
+            memo.pop(("graph", g), None)
 
     def _unit_of(self) -> dict:
         """The store's graph of each unit's file -> the unit (the layout is the same between full runs)."""
@@ -291,7 +307,7 @@ class LiveCorpus:
         for name in sorted(hit, key=order.get):
             old = self.units[name]
             doc = by_name.get(name)
-            task = unit_task(self.store, unit_of, order, name, old.own, old.context, doc)
+            task = unit_task(self.store, unit_of, order, name, old.own, old.context, doc, self._memo)
             key = unit_key(self.base, task)
             self.units[name] = task
             if key == self.keys[name]:
@@ -446,34 +462,61 @@ def _term(t):
     return _ox(t)
 
 
-def unit_task(store: ox.Store, unit_of: dict, order: dict, name: str, own, context, document) -> Task:
-    """The Task of one unit, as `tasks()` makes it, from lookups on the store about the unit's nodes only."""
-    graphs = [file_graph(f) for f in own]
+def unit_task(store: ox.Store, unit_of: dict, order: dict, name: str, own, context, document, memo: dict | None = None) -> Task:
+    """The Task of one unit, as `tasks()` makes it, from lookups on the store about the unit's nodes only.
+
+    `memo` keeps, between calls, what was looked up about a node (its
+    statements with their units, the first unit typing it) and a graph (its
+    subjects and objects); the caller drops the entries of the nodes and
+    graphs a change touches (`LiveCorpus._forget`)."""
+    memo = {} if memo is None else memo
     subjects: set = set()
     objects: set = set()
-    for g in graphs:
-        for q in store.quads_for_pattern(None, None, None, g):
-            subjects.add(q.subject)
-            if isinstance(q.object, ox.NamedNode):
-                objects.add(q.object)
+    for f in own:
+        g = file_graph(f)
+        hit = memo.get(("graph", g))
+        if hit is None:
+            s_, o_ = set(), set()
+            for q in store.quads_for_pattern(None, None, None, g):
+                s_.add(q.subject)
+                if isinstance(q.object, ox.NamedNode):
+                    o_.add(q.object)
+            hit = memo[("graph", g)] = (s_, o_)
+        subjects |= hit[0]
+        objects |= hit[1]
 
     def typed(n):
+        key = ("typed", n)
+        if key in memo:
+            return memo[key]
         first = None
         for q in store.quads_for_pattern(n, _TYPE, None, None):
             u = unit_of.get(q.graph_name)
             if u is not None and (first is None or order[u] < order[first]):
                 first = u
+        memo[key] = first
         return first
+
+    def about(n) -> list:
+        """(unit, N-Triples line, object) of each statement about `n` in a unit's file."""
+        key = ("about", n)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = [
+                (u, f"{q.subject} {q.predicate} {q.object} .\n", q.object)
+                for q in store.quads_for_pattern(n, None, None, None)
+                if (u := unit_of.get(q.graph_name)) is not None
+            ]
+        return hit
 
     skip = {SHARED} if document is not None else set()
 
     def stated_elsewhere(nodes) -> dict:
         out = {}
         for n in nodes:
-            for q in store.quads_for_pattern(n, None, None, None):
-                other = unit_of.get(q.graph_name)
-                if other is not None and other != name and other not in skip:
-                    out[f"{q.subject} {q.predicate} {q.object} .\n"] = q.object
+            for other, line, obj in about(n):
+                if other != name and other not in skip:
+                    out[line] = obj
         return out
 
     owned = {n for n in subjects if isinstance(n, ox.NamedNode) and typed(n) in (None, name)}
@@ -483,4 +526,3 @@ def unit_task(store: ox.Store, unit_of: dict, order: dict, name: str, own, conte
     second = stated_elsewhere(nodes2 - owned - objects)
     extra = "".join(sorted(first.keys() | second.keys()))
     return Task(name, tuple(own), tuple(context), document, tuple(sorted(n.value for n in owned)), extra)
-
