@@ -167,6 +167,58 @@ def test_a_file_that_does_not_parse_changes_nothing_and_is_reported_once(root):
     assert live.result.conforms
 
 
+def test_a_stray_file_in_data_is_reported_once_and_followed_when_removed(root):
+    live = LiveCorpus(root, jobs=1, cache_dir=None)
+    stray = root / "data" / "notes.txt"
+    stray.write_text("x", encoding="utf-8")
+    with pytest.raises(UserError) as exc:
+        live.update()
+    assert str(exc.value).startswith(f"{stray}: not a folder")
+    assert live.update() is None  # the same error is not raised again
+    stray.unlink()
+    assert live.update() is None  # the files are as before
+    people = root / "data" / COPY / "people.ttl"
+    _write(people, people.read_text(encoding="utf-8") + "\n")
+    update = live.update()
+    assert update is not None and not update.full
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_live_build_writes_what_a_build_from_scratch_writes(root, tmp_path):
+    from packtan.corpus_build import LiveBuild, build_corpus
+
+    out = tmp_path / "out"
+    build = LiveBuild(root, out, jobs=1, cache_dir=tmp_path / "cache")
+    assert build.write(full=True) is not None
+
+    def scratch(name: str) -> dict[str, bytes]:
+        build_corpus(root, tmp_path / name, jobs=1, cache_dir=None)
+        return _files(tmp_path / name)
+
+    assert _files(out) == scratch("ref-0")
+    measures = root / "data" / COPY / "measures-sprache-arbeit.ttl"
+    original = measures.read_text(encoding="utf-8")
+    # a new German label, still unique: the copy's graph and the union are written again, not this document's graph
+    _edit(measures, "(Kopie 90/0001)\"@de", "(Kopie 90/0001, bearbeitet)\"@de")
+    update = build.live.update()
+    names = build.write(update.full)
+    assert f"graphs/{COPY}.nt" in names and "corpus.nt" in names and "graphs/17-7349.nt" not in names
+    assert _files(out) == scratch("ref-1")
+    before = _files(out)
+    # a change that breaks a rule: OUT stays as it was
+    _edit(measures, "cl:q5-handlungsfelder-bearbeitet a pa:Claim ;", "cl:q5-handlungsfelder-bearbeitet")
+    update = build.live.update()
+    assert build.write(update.full) is None
+    assert _files(out) == before
+    _write(measures, original)
+    update = build.live.update()
+    assert build.write(update.full) is not None
+    assert _files(out) == scratch("ref-2") == _files(tmp_path / "ref-0")
+
+
 def _run(args, **kw):
     return subprocess.run([sys.executable, str(config.ROOT / "build.py"), *args], capture_output=True, text=True, timeout=120, **kw)
 

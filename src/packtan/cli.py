@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds to wait for another build into the same folder before giving up (default: 60)",
     )
     _corpus_options(b)
+    _watch_options(b, "write OUT again (only the files that change)")
 
     v = sub.add_parser("validate", help="validate the data (or FILEs in its place) against the shapes")
     v.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Turtle files to validate instead of data/")
@@ -44,14 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         help="readable text, a SHACL report in Turtle, or one tab-separated line per finding (focus, shape, constraint, path)",
     )
     _corpus_options(v)
-    v.add_argument(
-        "--watch",
-        action="store_true",
-        help="with --corpus: keep the corpus in memory, look at its files every --interval seconds "
-        "and report again after each change, validating only what the change can concern (stop with Ctrl-C)",
-    )
-    v.add_argument("--interval", type=_positive, default=0.5, metavar="S", help="seconds between looks at the files with --watch (default: 0.5)")
-    v.add_argument("--updates", type=_count, default=None, metavar="N", help="with --watch: stop after N reports on changes (default: run until interrupted)")
+    _watch_options(v, "report again")
 
     q = sub.add_parser(
         "query",
@@ -205,6 +199,8 @@ def cmd_build(args, started) -> int:
         return _cmd_build_corpus(args, started)
     if args.jobs is not None or args.cache is not None or args.no_cache:
         raise UserError("build.py build: --jobs, --cache and --no-cache need --corpus DIR")
+    if args.watch or args.updates is not None:
+        raise UserError("build.py build: --watch and --updates need --corpus DIR")
     try:
         summary = build(args.out, wait=args.wait)
     except NotConforming as exc:
@@ -218,6 +214,17 @@ def cmd_build(args, started) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _watch_options(p, what: str) -> None:
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help=f"with --corpus: keep the corpus in memory, look at its files every --interval seconds "
+        f"and {what} after each change, validating only what the change can concern (stop with Ctrl-C)",
+    )
+    p.add_argument("--interval", type=_positive, default=0.5, metavar="S", help="seconds between looks at the files with --watch (default: 0.5)")
+    p.add_argument("--updates", type=_count, default=None, metavar="N", help="with --watch: stop after N changes followed (default: run until interrupted)")
 
 
 def _corpus_options(p) -> None:
@@ -235,6 +242,10 @@ def _cmd_build_corpus(args, started) -> int:
     if args.no_cache and args.cache is not None:
         raise UserError("build.py: give --cache DIR or --no-cache, not both")
     cache = None if args.no_cache else (args.cache if args.cache is not None else "default")
+    if args.watch:
+        return _watch_build(args, cache, started)
+    if args.updates is not None:
+        raise UserError("build.py build: --updates needs --watch")
     try:
         summary = build_corpus(args.corpus, args.out, jobs=args.jobs, cache_dir=cache, wait=args.wait)
     except NotConforming as exc:
@@ -315,6 +326,51 @@ def _cmd_validate_corpus(args, started) -> int:
     return 0 if result.conforms else 1
 
 
+def _watch_build(args, cache, started) -> int:
+    """`build --corpus DIR --out OUT --watch`: OUT now, and again after every change that conforms."""
+    from .corpus_build import LiveBuild
+    from .validate import report_text
+
+    build = LiveBuild(args.corpus, args.out, jobs=args.jobs, cache_dir=cache, wait=args.wait)
+
+    def written(line: str, full: bool) -> None:
+        t = time.perf_counter()
+        names = build.write(full=full)
+        result = build.live.result
+        if names is None:
+            sys.stdout.write(report_text(result, result.view, args.lang, result.view.defined_in))
+            sys.stdout.flush()
+            print(f"{line}: {len(result.violations)} violation(s); {args.out} left as it was", file=sys.stderr, flush=True)
+        else:
+            print(f"{line}: conforms; {len(names)} files written to {args.out} in {time.perf_counter() - t:.2f} s", file=sys.stderr, flush=True)
+
+    corpus = build.live.corpus
+    written(f"validated {len(corpus.documents)} documents ({len(corpus.files)} files, {build.live.result.triples} triples) "
+            f"({_elapsed(started)}); watching for changes every {args.interval:g} s", True)
+    return _follow(args, build.live, lambda update, line: written(line, update.full))
+
+
+def _follow(args, live, report) -> int:
+    """Look at the files every --interval seconds; `report(update, line)` after each change followed."""
+    followed = 0
+    try:
+        while args.updates is None or followed < args.updates:
+            time.sleep(args.interval)
+            try:
+                update = live.update()
+                if update is None:
+                    continue
+                followed += 1
+                names = ", ".join(str(p) for p in update.changed[:3]) + (f" and {len(update.changed) - 3} more" if len(update.changed) > 3 else "")
+                how = "from the start" if update.full else f"{len(update.units)} units validated again, {update.triples} triples changed"
+                report(update, f"changed {names}: {how} ({update.seconds:.2f} s)")
+            except UserError as exc:
+                print(f"error: {exc} (the last report stands until the file is fixed)", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        pass
+    return 0 if live.result.conforms else 1
+
+
 def _watch_corpus(args, started) -> int:
     """`validate --corpus DIR --watch`: a report now, and again after every change of the files."""
     from .validate.live import LiveCorpus
@@ -336,24 +392,7 @@ def _watch_corpus(args, started) -> int:
         f"validated {len(corpus.documents)} documents ({len(corpus.files)} files, {live.result.triples} triples); "
         f"watching for changes every {args.interval:g} s ({_elapsed(started)})"
     )
-    reports = 0
-    try:
-        while args.updates is None or reports < args.updates:
-            time.sleep(args.interval)
-            try:
-                update = live.update()
-            except UserError as exc:
-                print(f"error: {exc} (the last report stands until the file is fixed)", file=sys.stderr, flush=True)
-                continue
-            if update is None:
-                continue
-            reports += 1
-            names = ", ".join(str(p) for p in update.changed[:3]) + (f" and {len(update.changed) - 3} more" if len(update.changed) > 3 else "")
-            how = "from the start" if update.full else f"{len(update.units)} units validated again, {update.triples} triples changed"
-            report(f"changed {names}: {how} ({update.seconds:.2f} s)")
-    except KeyboardInterrupt:
-        pass
-    return 0 if live.result.conforms else 1
+    return _follow(args, live, lambda _update, line: report(line))
 
 
 def _query_text(args, limits) -> tuple[str, str]:

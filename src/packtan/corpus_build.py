@@ -120,27 +120,35 @@ def _union(graphs: list[tuple[str, str, str]], key=hash) -> str:
     return "".join(pieces)
 
 
-def render_corpus(corpus: Corpus, result, cache_dir: Path | None) -> tuple[dict[str, str], list[str]]:
-    """(files of OUT, names of the graphs serialised anew)."""
+def render_corpus(
+    corpus: Corpus, result, cache_dir: Path | None, bodies: dict | None = None, keys: dict | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """(files of OUT, names of the graphs serialised anew).
+
+    `bodies` (unit name -> (key, N-Triples)) keeps the graphs between calls
+    (`LiveBuild`); `keys` are the units' keys when the caller has them."""
     from .dumps import to_turtle
     from .load import graph_iri, turtle_files
     from .validate import report_graph, report_text
     from .validate.corpus import base_key, unit_key
 
     graphs_cache = Path(cache_dir) / "graphs" if cache_dir is not None else None
-    base = base_key(corpus)
+    base = base_key(corpus) if keys is None else b""
     graphs: list[tuple[str, str, str]] = []  # (file name, graph IRI, N-Triples)
     for f in turtle_files(config.ONTOLOGY_DIR):
         graphs.append(("", str(graph_iri(f)), _lines([f])))
     rendered = []
     for task in result.tasks:
-        key = unit_key(base, task)
-        body = _cached_graph(graphs_cache, task.name, key)
+        key = unit_key(base, task) if keys is None else keys[task.name]
+        kept = bodies.get(task.name) if bodies is not None else None
+        body = kept[1] if kept is not None and kept[0] == key else _cached_graph(graphs_cache, task.name, key)
         if body is None:
             derived = result.values.get(task.name, {}).get("derived", "")
             body = _lines(task.own, derived)
             _store_graph(graphs_cache, task.name, key, body)
             rendered.append(task.name)
+        if bodies is not None:
+            bodies[task.name] = (key, body)
         iri = str(SHARED_GRAPH) if task.name == SHARED else str(task.document.graph)
         graphs.append((f"graphs/{task.name}.nt", iri, body))
     files: dict[str, str] = {name: body for name, _iri, body in graphs if name}
@@ -177,3 +185,55 @@ def build_corpus(root: Path, out_dir: Path, jobs: int | None = None, cache_dir="
     return CorpusBuildSummary(
         Path(out_dir), len(corpus.documents), len(corpus.files), result.triples, sorted(files), result.validated, rendered
     )
+
+
+class LiveBuild:
+    """`build --corpus DIR --out OUT --watch`: OUT written again after each change (validate.live.LiveCorpus).
+
+    The first build is written like `build_corpus` (a new folder, swapped in
+    atomically). After a change, when the corpus still conforms, only the
+    files that can differ are written again, each atomically
+    (`dist.write_files`): the changed documents' graphs/<NN-NNNN>.nt,
+    corpus.nt, corpus.trig and the reports; after a change that validated
+    the corpus from the start, the whole folder again. When the corpus does
+    not conform, OUT is left as it was. The files are those a build from
+    scratch of the same corpus writes, byte for byte (tests/test_live.py)."""
+
+    def __init__(self, root: Path, out_dir: Path, jobs: int | None = None, cache_dir="default", wait: float | None = None):
+        from .dist import LOCK_WAIT, _check_wait, precheck
+        from .validate.corpus import default_cache_dir
+        from .validate.live import LiveCorpus
+
+        self.wait = LOCK_WAIT if wait is None else wait
+        _check_wait(self.wait)
+        precheck(out_dir)
+        self.out_dir = Path(out_dir)
+        root = Path(root)
+        cache = default_cache_dir(root) if cache_dir == "default" else cache_dir
+        if cache is not None and self.out_dir.resolve() == Path(cache).resolve():
+            raise UserError(f"{out_dir}: the output folder cannot be the cache folder")
+        self.cache_dir = cache
+        self.live = LiveCorpus(root, jobs=jobs, cache_dir=cache)
+        self.bodies: dict = {}
+        self.written: dict[str, str] = {}  # graph file -> the key of the unit it was written for
+        self.complete = False  # OUT holds a whole build of this corpus
+
+    def write(self, full: bool = False) -> list[str] | None:
+        """Write OUT for the corpus as it is now: the names written, or None when it does not conform."""
+        from .dist import write_atomically, write_files
+
+        live = self.live
+        result = live.result
+        if not result.conforms:
+            return None
+        files, _rendered = render_corpus(live.corpus, result, self.cache_dir, self.bodies, live.keys)
+        graph_keys = {f"graphs/{name}.nt": key for name, (key, _body) in self.bodies.items()}
+        if full or not self.complete:
+            write_atomically(self.out_dir, files, self.wait)
+            names = sorted(files)
+        else:
+            names = sorted(n for n in files if not n.startswith("graphs/") or self.written.get(n) != graph_keys.get(n))
+            write_files(self.out_dir, {n: files[n] for n in names}, self.wait)
+        self.written = {n: graph_keys[n] for n in files if n in graph_keys}
+        self.complete = True
+        return names

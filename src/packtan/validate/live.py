@@ -51,6 +51,7 @@ import pyoxigraph as ox
 
 from .. import config
 from ..corpus import SHARED, Corpus, discover
+from ..errors import UserError
 from .checks import Check, all_check_rows, check_rows, load_checks
 from .corpus import (
     _WORKER,
@@ -123,6 +124,7 @@ class LiveCorpus:
         self.cache_dir = default_cache_dir(self.root) if cache_dir == "default" else cache_dir
         self.result: CorpusResult | None = None
         self.failed = None  # the stamps of files that could not be read, as last reported
+        self._layout_error = None  # the last error of the corpus's layout, as reported
         self.dirty = False
         self.full()
 
@@ -197,7 +199,14 @@ class LiveCorpus:
         A file that cannot be read or parsed raises UserError and changes
         nothing: the findings stay those of the last readable state."""
         started = time.perf_counter()
-        corpus = discover(self.root)
+        try:
+            corpus = discover(self.root)
+        except UserError as exc:  # e.g. a stray file in data/: reported once, until it changes
+            if str(exc) == self._layout_error:
+                return None
+            self._layout_error = str(exc)
+            raise
+        self._layout_error = None
         stamps = _watched(corpus)
         changed = sorted(p for p in stamps.keys() | self.stamps.keys() if stamps.get(p) != self.stamps.get(p))
         if not changed or stamps == self.failed:
