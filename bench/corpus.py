@@ -18,11 +18,13 @@ medians over --repeat whole-process runs, wall time and peak memory of
   `build.py build --corpus DIR --out OUT` and `build.py validate --corpus DIR`
   with the cache of the previous run (a fresh edit before each run);
 - one changed document in a running `build.py validate --corpus DIR
-  --watch` (the corpus kept in memory, `packtan.validate.live`): after each
-  of --watch-edits edits (one literal, as above), the seconds the process
-  reports for following the change, and the wall time from the edit to its
-  report line (which adds up to one --interval of 0.1 s of waiting), with
-  the process's peak memory;
+  --watch` (the corpus kept in memory, `packtan.validate.live`), and in a
+  running `build.py build --corpus DIR --out OUT --watch`: after each of
+  --watch-edits edits (one literal, as above) of each of two files of one
+  copy, the seconds the process reports for following the change (and for
+  writing OUT), and the wall time from the edit to its report line (which
+  adds up to one --interval of 0.1 s of waiting), with the process's peak
+  memory;
 - Apache Jena's SHACL engine (`shacl validate`) on the same data and shapes:
   the build's merged N-Triples dump (`OUT/packt-an.nt`: vocabulary, facts and
   derived selectors, what `validate` checks) and `OUT/shapes.de.ttl` (the
@@ -620,6 +622,9 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
     if "watch" in parts and target is not None and "--watch" in v_help:
         targets = [target] + [t for t in [file_to_edit(corpus, last=True)] if t is not None and t != target]
         res["watch"] = watch(corpus, targets, v_cache, args.jobs, args.watch_edits, log, label(size))
+        if "--watch" in b_help:
+            res["watch_build"] = watch(corpus, targets, v_cache, args.jobs, args.watch_edits, log, label(size),
+                                       out=work / "out-watch")
     elif "watch" in parts:
         res["watch"] = {"skipped": "no `validate --watch` on this branch" if "--watch" not in v_help else "no copied label to edit"}
 
@@ -627,10 +632,12 @@ def bench_size(size: int, args, tmp: Path, jena: list[str] | None, log) -> dict:
     return res
 
 
-def watch(corpus: Path, targets: list[Path], cache: Path, jobs: int, edits: int, log, name: str) -> dict:
-    """`edits` edits of each target in a running `validate --corpus DIR --watch`:
-    its own seconds and the wall time to each report, per file, and its peak RSS."""
-    cmd = py_cmd("validate", "--corpus", str(corpus), "--watch", "--interval", "0.1", "--cache", str(cache),
+def watch(corpus: Path, targets: list[Path], cache: Path, jobs: int, edits: int, log, name: str, out: Path | None = None) -> dict:
+    """`edits` edits of each target in a running `validate --corpus DIR --watch`
+    (with `out`: `build --corpus DIR --out OUT --watch`): its own seconds and
+    the wall time to each report, per file, and its peak RSS."""
+    command = ["validate"] if out is None else ["build", "--out", str(out)]
+    cmd = py_cmd(*command, "--corpus", str(corpus), "--watch", "--interval", "0.1", "--cache", str(cache),
                  "--updates", str(edits * len(targets)))
     if jobs:
         cmd += ["--jobs", str(jobs)]
@@ -644,14 +651,15 @@ def watch(corpus: Path, targets: list[Path], cache: Path, jobs: int, edits: int,
         for target in targets:
             own, walls, lines = [], [], []
             for i in range(edits):
-                edit_one_literal(target, f"beobachtet {i + 1}")
+                edit_one_literal(target, f"{'beobachtet' if out is None else 'gebaut'} {i + 1}")
                 t = time.perf_counter()
                 line = proc.stderr.readline()
                 walls.append(time.perf_counter() - t)
                 lines.append(line.strip())
                 m = re.search(r"\(([0-9.]+) s\): ", line)
+                w = re.search(r" files written to .* in ([0-9.]+) s$", line.strip())
                 if m:
-                    own.append(float(m.group(1)))
+                    own.append(float(m.group(1)) + (float(w.group(1)) if w else 0.0))
                 log(f"[{name}] watch edit {i + 1} of {target.name}: {walls[-1]:.2f} s to the report: {line.strip()[-140:]}")
             per_file[str(target.relative_to(corpus))] = {
                 "reported_s": {"median": round(statistics.median(own), 3), "max": max(own)} if own else None,

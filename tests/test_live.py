@@ -232,6 +232,14 @@ def test_watch_needs_a_corpus_and_updates_need_watch(root):
         done = _run(args)
         assert done.returncode == 2, args
         assert done.stderr.strip().splitlines() == [f"error: build.py validate: {needs}"]
+    for args, needs in (
+        (["build", "--watch"], "--watch and --updates need --corpus DIR"),
+        (["build", "--corpus", str(root), "--out", str(root / "out"), "--updates", "1"], "--updates needs --watch"),
+    ):
+        done = _run(args)
+        assert done.returncode == 2, args
+        assert done.stderr.strip().splitlines() == [f"error: build.py build: {needs}"]
+    assert not (root / "out").exists()
     done = _run(["validate", "--corpus", str(root), "--watch", "--interval", "0"])
     assert done.returncode == 2 and "must be a positive number of seconds" in done.stderr
 
