@@ -267,15 +267,24 @@ def test_watch_reports_again_after_a_change_and_stops(root):
     assert [r[0] for r in rows] == [f"<{ID}claim/q5-handlungsfelder-bearbeitet>"]
 
 
-def test_interrupting_watch_ends_it_with_the_state_of_the_last_report(root):
+def _ignoring_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a shell starts a background job
+
+
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # whatever this process inherited
+
+
+@pytest.mark.parametrize("sig, ignored", [(signal.SIGINT, False), (signal.SIGINT, True), (signal.SIGTERM, False)])
+def test_interrupting_watch_ends_it_with_the_state_of_the_last_report(root, sig, ignored):
     proc = subprocess.Popen(
         [sys.executable, str(config.ROOT / "build.py"), "validate", "--corpus", str(root), "--watch", "--interval", "0.1", "--jobs", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_ignoring_sigint if ignored else _default_sigint,
     )
     try:
         assert "watching for changes" in proc.stderr.readline()
         time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:

@@ -243,7 +243,8 @@ def _cmd_build_corpus(args, started) -> int:
         raise UserError("build.py: give --cache DIR or --no-cache, not both")
     cache = None if args.no_cache else (args.cache if args.cache is not None else "default")
     if args.watch:
-        return _watch_build(args, cache, started)
+        with _Stoppable():
+            return _watch_build(args, cache, started)
     if args.updates is not None:
         raise UserError("build.py build: --updates needs --watch")
     try:
@@ -311,7 +312,8 @@ def _cmd_validate_corpus(args, started) -> int:
     if args.files:
         raise UserError("build.py validate: give FILEs or --corpus DIR, not both")
     if args.watch:
-        return _watch_corpus(args, started)
+        with _Stoppable():
+            return _watch_corpus(args, started)
     if args.updates is not None:
         raise UserError("build.py validate: --updates needs --watch")
     corpus, result = _corpus_validation(args)
@@ -348,6 +350,27 @@ def _watch_build(args, cache, started) -> int:
     written(f"validated {len(corpus.documents)} documents ({len(corpus.files)} files, {build.live.result.triples} triples) "
             f"({_elapsed(started)}); watching for changes every {args.interval:g} s", True)
     return _follow(args, build.live, lambda update, line: written(line, update.full))
+
+
+class _Stoppable:
+    """SIGINT and SIGTERM stop a --watch (KeyboardInterrupt), also where the
+    process was started with SIGINT ignored (a background job of a shell)."""
+
+    def __enter__(self):
+        import signal
+
+        def stop(_signum, _frame):
+            raise KeyboardInterrupt
+
+        self.previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+        return False
 
 
 def _follow(args, live, report) -> int:
