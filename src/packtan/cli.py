@@ -227,6 +227,13 @@ def _watch_options(p, what: str) -> None:
     p.add_argument("--updates", type=_count, default=None, metavar="N", help="with --watch: stop after N changes followed (default: run until interrupted)")
 
 
+def _cache_option(args):
+    """The cache folder of --cache/--no-cache: a path, None, or "default"."""
+    if args.no_cache and args.cache is not None:
+        raise UserError("build.py: give --cache DIR or --no-cache, not both")
+    return None if args.no_cache else (args.cache if args.cache is not None else "default")
+
+
 def _corpus_options(p) -> None:
     p.add_argument("--corpus", type=Path, metavar="DIR", help="validate a corpus folder (DIR/data/shared/, DIR/data/<NN-NNNN>/, DIR/sources/)")
     p.add_argument("--jobs", type=_count, default=None, metavar="N", help="worker processes for a corpus, and threads for its integrity checks (default: the number of CPUs; 1 = in process)")
@@ -239,9 +246,7 @@ def _cmd_build_corpus(args, started) -> int:
     from .dist import NotConforming
     from .validate import report_text
 
-    if args.no_cache and args.cache is not None:
-        raise UserError("build.py: give --cache DIR or --no-cache, not both")
-    cache = None if args.no_cache else (args.cache if args.cache is not None else "default")
+    cache = _cache_option(args)
     if args.watch:
         with _Stoppable():
             return _watch_build(args, cache, started)
@@ -268,10 +273,8 @@ def _corpus_validation(args):
     from .corpus import discover
     from .validate.corpus import validate_corpus
 
-    if args.no_cache and args.cache is not None:
-        raise UserError("build.py: give --cache DIR or --no-cache, not both")
+    cache = _cache_option(args)
     corpus = discover(args.corpus)
-    cache = None if args.no_cache else (args.cache if args.cache is not None else "default")
     return corpus, validate_corpus(corpus, jobs=args.jobs, cache_dir=cache)
 
 
@@ -398,9 +401,7 @@ def _watch_corpus(args, started) -> int:
     """`validate --corpus DIR --watch`: a report now, and again after every change of the files."""
     from .validate.live import LiveCorpus
 
-    if args.no_cache and args.cache is not None:
-        raise UserError("build.py: give --cache DIR or --no-cache, not both")
-    cache = None if args.no_cache else (args.cache if args.cache is not None else "default")
+    cache = _cache_option(args)
     live = LiveCorpus(args.corpus, jobs=args.jobs, cache_dir=cache)
 
     def report(line: str) -> None:
