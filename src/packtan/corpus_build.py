@@ -120,26 +120,22 @@ def _union(graphs: list[tuple[str, str, str]], key=hash) -> str:
     return "".join(pieces)
 
 
-def render_corpus(
-    corpus: Corpus, result, cache_dir: Path | None, bodies: dict | None = None, keys: dict | None = None
-) -> tuple[dict[str, str], list[str]]:
+def render_corpus(corpus: Corpus, result, cache_dir: Path | None, bodies: dict | None = None) -> tuple[dict[str, str], list[str]]:
     """(files of OUT, names of the graphs serialised anew).
 
-    `bodies` (unit name -> (key, N-Triples)) keeps the graphs between calls
-    (`LiveBuild`); `keys` are the units' keys when the caller has them."""
+    A unit's graph is cached under the key its findings are (`result.keys`);
+    `bodies` (unit name -> (key, N-Triples)) keeps the graphs between calls (`LiveBuild`)."""
     from .dumps import to_turtle
     from .load import graph_iri, turtle_files
     from .validate import report_graph, report_text
-    from .validate.corpus import base_key, unit_key
 
     graphs_cache = Path(cache_dir) / "graphs" if cache_dir is not None else None
-    base = base_key(corpus) if keys is None else b""
     graphs: list[tuple[str, str, str]] = []  # (file name, graph IRI, N-Triples)
     for f in turtle_files(config.ONTOLOGY_DIR):
         graphs.append(("", str(graph_iri(f)), _lines([f])))
     rendered = []
     for task in result.tasks:
-        key = unit_key(base, task) if keys is None else keys[task.name]
+        key = result.keys[task.name]
         kept = bodies.get(task.name) if bodies is not None else None
         body = kept[1] if kept is not None and kept[0] == key else _cached_graph(graphs_cache, task.name, key)
         if body is None:
@@ -226,7 +222,7 @@ class LiveBuild:
         result = live.result
         if not result.conforms:
             return None
-        files, _rendered = render_corpus(live.corpus, result, self.cache_dir, self.bodies, live.keys)
+        files, _rendered = render_corpus(live.corpus, result, self.cache_dir, self.bodies)
         graph_keys = {f"graphs/{name}.nt": key for name, (key, _body) in self.bodies.items()}
         if full or not self.complete:
             write_atomically(self.out_dir, files, self.wait)

@@ -558,6 +558,8 @@ class CorpusResult(Result):
     values: dict = field(default_factory=dict)  # unit name -> its (cached) value
     tasks: list = field(default_factory=list)  # the units (Task), in order
     vocabulary_findings: list = field(default_factory=list)  # the vocabulary's lexical-form problems
+    base: bytes = b""  # base_key of the corpus
+    keys: dict = field(default_factory=dict)  # unit name -> unit_key (the cache's key of its value)
     view: CorpusView | None = None
 
 
@@ -567,6 +569,28 @@ def _jobs(jobs: int | None, units: int) -> int:
     if jobs < 1:
         raise UserError(f"--jobs must be at least 1, not {jobs}")
     return max(1, min(jobs, units))
+
+
+def run_units(todo: list[Task], jobs: int | None, shapes: Graph, cache_dir, keys: dict, arrived, in_process: int = 1) -> None:
+    """Validate the units `todo`: in this process when `jobs` or their number
+    is at most `in_process`, else in worker processes. Each value is cached
+    under its unit's key, then handed to `arrived(name, value)` as it comes."""
+    if not todo:
+        return
+    n = _jobs(jobs, len(todo))
+    if n == 1 or len(todo) <= in_process:
+        _prepare_worker(shapes)
+        for t in todo:
+            value = run_unit(t)
+            write_cache(cache_dir, t.name, keys[t.name], value)
+            arrived(t.name, value)
+        return
+    _WORKER.clear()
+    _prepare_worker(shapes)  # forked workers inherit it
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        for name, value in pool.map(_run_in_worker, todo, chunksize=1):
+            write_cache(cache_dir, name, keys[name], value)
+            arrived(name, value)
 
 
 def validate_corpus(
@@ -611,20 +635,7 @@ def validate_corpus(
             todo.append(t)
         else:
             arrived(t.name, hit)
-    if todo:
-        n = _jobs(jobs, len(todo))
-        if n == 1:
-            _prepare_worker(shapes)
-            for t in todo:
-                arrived(t.name, run_unit(t))
-                write_cache(cache_dir, t.name, keys[t.name], values[t.name])
-        else:
-            _WORKER.clear()
-            _prepare_worker(shapes)  # forked workers inherit it
-            with ProcessPoolExecutor(max_workers=n) as pool:
-                for name, value in pool.map(_run_in_worker, todo, chunksize=1):
-                    arrived(name, value)
-                    write_cache(cache_dir, name, keys[name], value)
+    run_units(todo, jobs, shapes, cache_dir, keys, arrived)
     result = CorpusResult(shapes=shapes)
     result.validated = [t.name for t in todo]
     result.reused = [t.name for t in units if t not in todo]
@@ -647,6 +658,7 @@ def validate_corpus(
     result.findings.sort(key=Finding.sort_key)
     result.values = values
     result.tasks = units
+    result.base, result.keys = base, keys
     result.store = store
     result.triples = len(store)
     result.view = _view(result, corpus, shapes, store)

@@ -59,15 +59,12 @@ from .corpus import (
     CorpusResult,
     Task,
     _finding_from_json,
-    _jobs,
     _prepare_worker,
-    _run_in_worker,
     _view,
-    base_key,
     default_cache_dir,
     file_graph,
     read_cache,
-    run_unit,
+    run_units,
     unit_key,
     validate_corpus,
     write_cache,
@@ -142,8 +139,8 @@ class LiveCorpus:
         self._graphs = None
         self._memo: dict = {}  # unit_task's lookups, kept between changes
         self.values = result.values
-        self.base = base_key(corpus)
-        self.keys = {t.name: unit_key(self.base, t) for t in result.tasks}
+        self.base = result.base
+        self.keys = dict(result.keys)
         self.fixed = list(result.vocabulary_findings)
         self.checks = load_checks()
         self.rows: dict[str, list[tuple[Finding, dict]]] = {}
@@ -186,6 +183,7 @@ class LiveCorpus:
         result.findings.sort(key=Finding.sort_key)
         result.values = self.values
         result.tasks = [self.units[n] for n in self.order]
+        result.base, result.keys = self.base, self.keys
         result.store = self.store
         result.triples = self.quads
         result.view = _view(result, self.corpus, shapes, self.store)
@@ -327,24 +325,9 @@ class LiveCorpus:
                 self._arrived(name, cached)
             else:
                 todo.append(task)
-        if todo:
-            # a few units in this process: forking a process that holds the corpus, and
-            # handing a worker the shared unit's context, costs more than they take
-            if _jobs(self.jobs, len(todo)) == 1 or len(todo) <= 3:
-                _prepare_worker(self.result.shapes)
-                for t in todo:
-                    value = run_unit(t)
-                    write_cache(self.cache_dir, t.name, self.keys[t.name], value)
-                    self._arrived(t.name, value)
-            else:
-                from concurrent.futures import ProcessPoolExecutor
-
-                _WORKER.clear()
-                _prepare_worker(self.result.shapes)
-                with ProcessPoolExecutor(max_workers=_jobs(self.jobs, len(todo))) as pool:
-                    for name, value in pool.map(_run_in_worker, todo, chunksize=1):
-                        write_cache(self.cache_dir, name, self.keys[name], value)
-                        self._arrived(name, value)
+        # a few units in this process: forking a process that holds the corpus, and
+        # handing a worker the shared unit's context, costs more than they take
+        run_units(todo, self.jobs, self.result.shapes, self.cache_dir, self.keys, self._arrived, in_process=3)
         derived_removed, derived_added = self._derived
         return [t.name for t in todo], derived_removed, derived_added
 
