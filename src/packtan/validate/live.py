@@ -59,7 +59,6 @@ from .corpus import (
     CorpusResult,
     Task,
     _finding_from_json,
-    _prepare_worker,
     _view,
     default_cache_dir,
     file_graph,
@@ -67,7 +66,6 @@ from .corpus import (
     run_units,
     unit_key,
     validate_corpus,
-    write_cache,
 )
 from .findings import Finding
 
