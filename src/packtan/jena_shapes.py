@@ -18,16 +18,26 @@ TEXTS = (SH.message, SH.name, SH.description, RDFS.label, RDFS.comment)
 LANGS = ("de", "en")
 
 
+def one_language_triples(triples, lang: str) -> list[tuple]:
+    """The triples but the texts (TEXTS) in other languages than `lang`."""
+    texts = set(TEXTS)
+    return [
+        (s, p, o)
+        for s, p, o in triples
+        if not (p in texts and isinstance(o, Literal) and o.language and o.language != lang)
+    ]
+
+
 def one_language(shapes: Graph, lang: str) -> Graph:
     g = Graph()
     for prefix, ns in shapes.namespaces():
         g.bind(prefix, ns)
-    for s, p, o in shapes:
-        if p in TEXTS and isinstance(o, Literal) and o.language and o.language != lang:
-            continue
-        g.add((s, p, o))
+    g.addN((s, p, o, g) for s, p, o in one_language_triples(shapes, lang))
     return g
 
 
 def render(project: Project, result, files=None) -> dict[str, str]:
-    return {f"shapes.{lang}.ttl": dumps.to_turtle(one_language(project.shapes, lang)) for lang in LANGS}
+    # the Turtle of a list of triples is that of their graph (dumps.to_turtle
+    # writes with the project's prefixes, not the graph's bindings)
+    shapes = list(project.shapes)
+    return {f"shapes.{lang}.ttl": dumps.to_turtle(one_language_triples(shapes, lang)) for lang in LANGS}
