@@ -514,3 +514,30 @@ def test_fallback_when_the_file_system_refuses_the_exchange(built, tmp_path, mon
     dist_module.write_atomically(tmp_path / "fresh", files)  # a new folder: plain rename after EINVAL
     assert calls[-1] == dist_module._RENAME_NOREPLACE
     assert (tmp_path / "fresh" / "a.txt").read_text(encoding="utf-8") == "new\n"
+
+
+# ---------------------------------------------------------------- modes
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o277])
+def test_modes_do_not_depend_on_the_umask(tmp_path, umask):
+    """Files 0644 and folders 0755 (a folder holding only folders too), under any umask."""
+    from packtan import dist as dist_module
+
+    files = {"a.txt": "a\n", "site/id/org/x.html": "<p>x</p>\n", "site/id/org/y.ttl": b"y\n", "json/k.json": "{}\n"}
+    old = os.umask(umask)
+    try:
+        dist_module.write_atomically(tmp_path / "out", files)
+    finally:
+        os.umask(old)
+    out = tmp_path / "out"
+    modes = {p.relative_to(out).as_posix(): p.stat().st_mode & 0o7777 for p in out.rglob("*")}
+    assert modes == {
+        STAMP: 0o644, "a.txt": 0o644, "json": 0o755, "json/k.json": 0o644, "site": 0o755, "site/id": 0o755,
+        "site/id/org": 0o755, "site/id/org/x.html": 0o644, "site/id/org/y.ttl": 0o644,
+    }
+    assert (out / "site/id/org/y.ttl").read_bytes() == b"y\n"
+    assert stat_mode(out) == 0o755
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o7777
