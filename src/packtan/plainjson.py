@@ -105,22 +105,71 @@ def labels(g: Graph, node) -> list[Literal]:
     return [lit for lit in found if isinstance(lit, Literal)]
 
 
-def view(g: Graph, kind: Kind) -> tuple[Graph, list[URIRef]]:
-    """What the file of a kind shows: its members' triples, their general kind,
-    their page, and the labels of everything they link to."""
-    v = Graph()
-    things = members(g, kind)
+class Index:
+    """The graph's triples by subject, read from rdflib's store once for every kind."""
+
+    def __init__(self, g: Graph):
+        self.triples = list(g)
+        out: dict = defaultdict(list)
+        for s, p, o in self.triples:
+            out[s].append((p, o))
+        self.out = out
+
+    def objects(self, s, p) -> list:
+        return [o for q, o in self.out.get(s, ()) if q == p]
+
+    def members(self, kind: Kind) -> list[URIRef]:
+        """As `members`: instances of the kind's classes and their subclasses, sorted."""
+        sub: dict = defaultdict(set)  # class -> its direct subclasses
+        instances: dict = defaultdict(set)
+        for s, p, o in self.triples:
+            if isinstance(s, URIRef):
+                if p == _SUBCLASS:
+                    sub[o].add(s)
+                elif p == _TYPE:
+                    instances[o].add(s)
+        classes, todo = set(), list(kind.seeds)
+        while todo:
+            c = todo.pop()
+            if c not in classes:
+                classes.add(c)
+                todo.extend(sub.get(c, ()))
+        return sorted({s for c in classes for s in instances.get(c, ())}, key=str)
+
+    def labels(self, node) -> list[Literal]:
+        """As `labels`: rdfs:label, or skos:prefLabel where a concept has no rdfs:label."""
+        found = self.objects(node, _LABEL) or self.objects(node, _PREF_LABEL)
+        return [lit for lit in found if isinstance(lit, Literal)]
+
+
+_TYPE, _SUBCLASS, _LABEL, _PREF_LABEL = RDF.type, RDFS.subClassOf, RDFS.label, SKOS.prefLabel
+
+
+def view_triples(index: Index, kind: Kind) -> tuple[set, list[URIRef]]:
+    """What the file of a kind shows, as a set of triples: its members' triples,
+    their general kind, their page, and the labels of everything they link to."""
+    v: set = set()
+    add = v.add
+    things = index.members(kind)
     linked = set()
     for s in things:
-        v.add((s, RDF.type, kind.general))
-        v.add((s, WEB, URIRef(web_url(str(s)))))
-        for p, o in g.predicate_objects(s):
-            v.add((s, p, o))
-            if isinstance(o, URIRef) and p != RDF.type:
+        add((s, _TYPE, kind.general))
+        add((s, WEB, URIRef(web_url(str(s)))))
+        for p, o in index.out.get(s, ()):
+            add((s, p, o))
+            if isinstance(o, URIRef) and p != _TYPE:
                 linked.add(o)
     for o in linked:
-        for lit in labels(g, o):
-            v.add((o, RDFS.label, lit))
+        for lit in index.labels(o):
+            add((o, _LABEL, lit))
+    return v, things
+
+
+def view(g: Graph, kind: Kind) -> tuple[Graph, list[URIRef]]:
+    """`view_triples` as a graph."""
+    triples, things = view_triples(Index(g), kind)
+    v = Graph()
+    v.addN((s, p, o, v) for s, p, o in triples)
     return v, things
 
 
@@ -148,7 +197,7 @@ def _names(iris: set[str], taken: set[str]) -> dict[str, str]:
     return names
 
 
-def multi_valued(g: Graph) -> set[URIRef]:
+def multi_valued(g) -> set[URIRef]:
     """The predicates that have more than one value (in one language) for some
     subject of the graph: lists in every file, whatever the file holds."""
     many: set[URIRef] = set()
@@ -161,8 +210,9 @@ def multi_valued(g: Graph) -> set[URIRef]:
     return many
 
 
-def make_context(v: Graph, things: list[URIRef], many: set[URIRef]) -> tuple[dict, dict]:
-    """The context of one file (and the term of each predicate)."""
+def make_context(v, things: list[URIRef], many: set[URIRef]) -> tuple[dict, dict]:
+    """The context of one file (and the term of each predicate); `v`: its view
+    (a graph or a set of triples)."""
     subjects = set(things)
     kinds = value_kinds(t for t in v if t[0] in subjects)
     ctx: dict = {
@@ -205,13 +255,13 @@ def make_context(v: Graph, things: list[URIRef], many: set[URIRef]) -> tuple[dic
             d["@container"] = "@set"
         ctx[term] = d
     # class names for "type"
-    classes = {str(o) for s, o in v.subject_objects(RDF.type) if s in subjects}
+    classes = {str(o) for s, p, o in v if p == _TYPE and s in subjects}
     for iri, term in _names(classes, set(ctx) | RESERVED).items():
         ctx[term] = iri
     return ctx, {"links": sorted(t for i, t in terms.items() if kinds[URIRef(i)] == {"@id"})}
 
 
-def expanded(v: Graph) -> list[dict]:
+def expanded(v) -> list[dict]:
     """The graph as expanded JSON-LD, as JSON-LD's RDF-to-JSON-LD algorithm makes
     it with useNativeTypes (integers and booleans as JSON values); PyLD's own
     N-Quads reader compares every triple with every other and takes seconds."""
@@ -223,7 +273,6 @@ def expanded(v: Graph) -> list[dict]:
             continue
         if isinstance(o, URIRef):
             value: dict = {"@id": str(o)}
-            nodes.setdefault(str(o), {"@id": str(o)})
         elif o.language:
             value = {"@value": str(o), "@language": o.language}
         elif o.datatype == XSD.integer:
@@ -237,15 +286,20 @@ def expanded(v: Graph) -> list[dict]:
         else:
             value = {"@value": str(o), "@type": str(o.datatype)}
         node.setdefault(str(p), []).append(value)
+    # (a linked thing without triples of its own is no node of its own: expansion
+    # drops a top-level node object that has only "@id", and the node map holds
+    # every linked thing anyway)
     return [nodes[k] for k in sorted(nodes)]
 
 
-def frame_kind(g: Graph, kind: Kind, many: set[URIRef] | None = None) -> dict:
-    """The framed, compacted JSON-LD document of one kind (before number writing)."""
+def frame_kind(g: Graph, kind: Kind, many: set[URIRef] | None = None, index: Index | None = None) -> dict:
+    """The framed, compacted JSON-LD document of one kind (before number writing);
+    `index`: the graph's `Index`, when many kinds are framed."""
     from pyld import jsonld
 
-    v, things = view(g, kind)
-    ctx, info = make_context(v, things, multi_valued(g) if many is None else many)
+    index = index if index is not None else Index(g)
+    v, things = view_triples(index, kind)
+    ctx, info = make_context(v, things, multi_valued(index.triples) if many is None else many)
     doc = expanded(v)
     frame_ctx = ctx
     # every linked thing as {id, label}: matched by its id (so that a thing
@@ -291,9 +345,11 @@ def _key(value) -> str:
 
 def _sorted(value):
     if isinstance(value, dict):  # (PyLD writes a null for a missing label despite @omitDefault)
-        return {k: _sorted(value[k]) for k in value if value[k] is not None}
+        return {k: _sorted(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         items = [_sorted(x) for x in value]
+        if len(items) < 2:
+            return items
         if all(isinstance(x, dict) and "id" in x for x in items):
             return sorted(items, key=lambda x: x["id"])
         return sorted(items, key=_key)
@@ -328,7 +384,8 @@ def _ordered(doc: dict) -> dict:
 
 def render(project, result, files=None) -> dict[str, str]:
     out = {}
-    many = multi_valued(project.union)
+    index = Index(project.union)
+    many = multi_valued(index.triples)
     for kind in KINDS:
-        out[f"json/{kind.name}.json"] = dumps(_ordered(frame_kind(project.union, kind, many)))
+        out[f"json/{kind.name}.json"] = dumps(_ordered(frame_kind(project.union, kind, many, index)))
     return out
