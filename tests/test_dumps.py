@@ -96,3 +96,28 @@ def test_dataset_describes_itself(built):
     in_dump = Counter(line.split(" ", 2)[1][1:-1] for line in (built / "packt-an.nt").open(encoding="utf-8") if line.strip())
     partitions = {str(g.value(p, VOID.property)): int(g.value(p, VOID.triples)) for p in g.objects(d, VOID.propertyPartition)}
     assert partitions == dict(in_dump)
+
+
+def test_ntriples_are_rdflibs_lines_whichever_writer_writes_them():
+    """Oxigraph writes the N-Triples where its lines are rdflib's; a literal with a
+    tab or another control character (which Oxigraph escapes and rdflib does not),
+    or typed xsd:string, is written by rdflib: the same bytes either way."""
+    from rdflib import XSD, Literal, URIRef
+
+    from packtan.dumps import _Sorted, to_ntriples
+
+    s, p = URIRef("https://w3id.org/packt-an/id/x"), URIRef("https://w3id.org/packt-an/vocab#note")
+    cases = [
+        [(s, p, Literal("Grüße „zitiert“ \"quoted\" back\\slash\nline", lang="de"))],
+        [(s, p, Literal("75739.24", datatype=XSD.decimal)), (s, p, URIRef("https://w3id.org/packt-an/id/y"))],
+        [(s, p, Literal("a\tb"))],
+        [(s, p, Literal("bell\x07"))],
+        [(s, p, Literal("typed", datatype=XSD.string))],
+    ]
+    for triples in cases:
+        g = Graph()
+        for t in triples:
+            g.add(t)
+        expected = "".join(sorted({line + "\n" for line in g.serialize(format="nt").splitlines() if line.strip()}))
+        assert to_ntriples(g, _Sorted(triples)) == expected, triples
+        assert to_ntriples(g) == expected
