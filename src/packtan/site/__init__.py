@@ -73,10 +73,14 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # the templates do not change during a build: no stat per page
     )
     env.filters["num"] = german_number
     env.filters["money"] = money
     env.filters["val"] = value_html
+    # the two fragments of every resource page, in Python (what the loops of Jinja macros made, faster)
+    env.globals["props_html"] = props_html
+    env.globals["data_links_html"] = data_links_html
     return env
 
 
@@ -94,6 +98,33 @@ def value_html(v: dict) -> Markup:
     return Markup(out)
 
 
+def props_html(rows: list[dict]) -> Markup:
+    """The list of a page's properties (or of what points to it): each with its label, English
+    label and compact IRI, then its values."""
+    out = ['<dl class="props">\n']
+    add = out.append
+    for r in rows:
+        de = escape(r["de"])
+        add(f'<dt><a href="{escape(r["href"])}">{de}</a>' if r["href"] else f"<dt>{de}")
+        if r["en"]:
+            add(f' <span class="en" lang="en">{escape(r["en"])}</span>')
+        add(f' <code class="curie">{escape(r["curie"])}</code></dt>\n')
+        for v in r["values"]:
+            add(f'<dd class="long">{value_html(v)}</dd>\n' if v.get("long") else f"<dd>{value_html(v)}</dd>\n")
+    add("</dl>")
+    return Markup("".join(out))
+
+
+def data_links_html(items: list[dict]) -> Markup:
+    """The links to a page's data files (Turtle, JSON-LD, N-Triples)."""
+    out = ['<ul class="data">\n']
+    for d in items:
+        t = escape(d["type"])
+        out.append(f'<li><a href="{escape(d["href"])}" type="{t}">{escape(d["label"])}</a> <code>{t}</code></li>\n')
+    out.append("</ul>")
+    return Markup("".join(out))
+
+
 class SiteBuilder:
     def __init__(self, project, files: dict):
         self.project = project
@@ -103,6 +134,9 @@ class SiteBuilder:
         self.out: dict[str, str | bytes] = {}
         self.pages_count = 0
         self._ox_cache: dict = {}
+        self._rec_cache: dict[tuple, _Rec] = {}
+        self._links: dict[tuple[str, int], tuple] = {}
+        self._label_recs: dict[str, list[_Rec]] = {}
 
     # made when a step first needs them (the steps that need `files` need none of them)
     @cached_property
@@ -155,8 +189,12 @@ class SiteBuilder:
         """A value for a template: text (German label), its English label, href (None when no page)."""
         if isinstance(term, Literal):
             return {"text": str(term), "en": "", "href": None, "lang": term.language}
-        de, en = self.ix.label_pair(term)
-        return {"text": de, "en": en, "href": self.ix.href(term, page), "lang": None}
+        key = (str(term), page.count("/"))  # labels and href depend on nothing else
+        hit = self._links.get(key)
+        if hit is None:
+            de, en = self.ix.label_pair(term)
+            hit = self._links[key] = (de, en, self.ix.href(term, page))
+        return {"text": hit[0], "en": hit[1], "href": hit[2], "lang": None}
 
     # ----------------------------------------------------------------- queries
     def _run_queries(self) -> dict[str, list[dict]]:
@@ -342,32 +380,77 @@ class SiteBuilder:
     # --- resource pages ----------------------------------------------------
     def resource_description(self, s: URIRef) -> list[tuple]:
         """Its triples, plus the labels of what it links (objects and types)."""
-        ix = self.ix
-        triples = [(s, p, o) for p, o in ix.out.get(s, ())]
-        linked = sorted({o for _s, _p, o in triples if isinstance(o, URIRef) and o != s}, key=str)
-        for o in linked:
-            for p, lab in ix.out.get(o, ()):
-                if str(p) in (str(RDFS.label), SKOS + "prefLabel") and isinstance(lab, Literal):
-                    triples.append((o, p, lab))
-        return triples
+        return [r.triple for r in self._description_records(s)]
 
-    def data_files(self, base: str, triples: list[tuple]) -> None:
-        """PATH.ttl, PATH.jsonld, PATH.nt of a description, sorted, with the project's prefixes."""
-        prefixes = used_prefixes(triples)
-        if any(isinstance(t, BNode) for tr in triples for t in tr):
+    def _description_records(self, s: URIRef) -> list[_Rec]:
+        """`resource_description(s)` as records: its own triples', then the labels' of what it
+        links (the labels' records made once per linked resource, for every page that links it)."""
+        ix = self.ix
+        pos = ix.out.get(s, ())
+        recs = [_Rec((s, p, o)) for p, o in pos]
+        own = str(s)
+        linked = {str(o) for _p, o in pos if isinstance(o, URIRef)}
+        linked.discard(own)
+        label_recs = self._label_recs
+        for o in sorted(linked):
+            hit = label_recs.get(o)
+            if hit is None:
+                hit = label_recs[o] = [_Rec((term, p, lab)) for term in (URIRef(o),)
+                                       for p, lab in ix.out.get(term, ())
+                                       if str(p) in _DESCRIPTION_LABELS and isinstance(lab, Literal)]
+            recs.extend(hit)
+        return recs
+
+    def _records(self, triples) -> list[_Rec]:
+        cache = self._rec_cache
+        out = []
+        for t in triples:
+            r = cache.get(t)
+            if r is None:
+                r = cache[t] = _Rec(t)
+            out.append(r)
+        return out
+
+    def data_files(self, base: str, triples: list[tuple], records: list[_Rec] | None = None) -> None:
+        """PATH.ttl, PATH.jsonld, PATH.nt of a description, sorted, with the project's prefixes.
+        (`records`: the triples as `_Rec`s, when the caller has them.)"""
+        recs = self._records(triples) if records is None else records
+        prefixes = _prefix_map(recs)
+        if any(r.bnode for r in recs):
             g = Graph()
-            for t in triples:
-                g.add(t)
+            for r in recs:
+                g.add(r.triple)
             self.write(base + ".ttl", dumps.to_turtle(g))
             nt = g.serialize(format="nt")
+            nt_lines = {line + "\n" for line in nt.splitlines() if line.strip()}
         else:
-            ox_term = self._ox_term
-            items = [ox.Triple(ox_term(a), ox_term(b), ox_term(c)) for a, b, c in sorted(set(triples), key=_triple_key)]
-            ttl = ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+            items = sorted(dict.fromkeys(recs), key=_rec_key)
+            self._ox_and_nt(items)
+            ttl = ox.serialize([r.ox for r in items], format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
             self.write(base + ".ttl", dumps._header(prefixes) + "\n" + dumps._strip_header(ttl))
-            nt = ox.serialize(items, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        self.write(base + ".jsonld", jsonld_document(triples))
-        self.write(base + ".nt", "".join(sorted({line + "\n" for line in nt.splitlines() if line.strip()})))
+            nt_lines = {line for r in items for line in r.nt}
+        self.write(base + ".jsonld", _jsonld(recs, prefixes))
+        self.write(base + ".nt", "".join(sorted(nt_lines)))
+
+    def _ox_and_nt(self, recs: list[_Rec]) -> None:
+        """Each record's Oxigraph triple and N-Triples line(s), for those that have none yet
+        (one serialization for all of them: N-Triples writes one line per triple, in order)."""
+        todo = [r for r in recs if r.nt is None]
+        if not todo:
+            return
+        ox_term = self._ox_term
+        for r in todo:
+            a, b, c = r.triple
+            r.ox = ox.Triple(ox_term(a), ox_term(b), ox_term(c))
+        text = ox.serialize([r.ox for r in todo], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        lines = text.split("\n")
+        if len(lines) == len(todo) + 1 and lines[-1] == "":
+            for r, line in zip(todo, lines):
+                r.nt = tuple(x + "\n" for x in line.splitlines() if x.strip())
+        else:  # not one line per triple: each on its own
+            for r in todo:
+                one = ox.serialize([r.ox], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                r.nt = tuple(x + "\n" for x in one.splitlines() if x.strip())
 
     def _ox_term(self, t):
         hit = self._ox_cache.get(t)
@@ -433,7 +516,8 @@ class SiteBuilder:
         ix = self.ix
         iri = str(s)
         base = page[: -len(".html")]
-        self.data_files(base, self.resource_description(s))
+        recs = self._description_records(s)
+        self.data_files(base, [r.triple for r in recs], recs)
         name = base.rsplit("/", 1)[-1]
         de, en = ix.label_pair(s)
         types = [self.link(t, page) for t in ix.types.get(s, ())]
@@ -914,23 +998,20 @@ ORDER = {"rdfs:comment": 1, "skos:definition": 1, "pa:quote": 0, "pa:questionTex
 def jsonld_document(triples: list[tuple]) -> str:
     """A resource's description as JSON-LD: one node per subject, keys as compact IRIs
     with the project's prefixes in the context (fast for ~1 400 small documents)."""
-    prefixes = used_prefixes(triples)
-    short = _curie
+    recs = [_Rec(t) for t in triples]
+    return _jsonld(recs, _prefix_map(recs))
+
+
+def _jsonld(recs: list[_Rec], prefixes: dict[str, str]) -> str:
     nodes: dict[str, dict] = {}
-    for s, p, o in triples:
-        node = nodes.setdefault(str(s), {"@id": short(s)})
-        if p == RDF.type:
-            node.setdefault("@type", []).append(short(o))
-            continue
-        if isinstance(o, URIRef):
-            v = {"@id": short(o)}
-        elif o.language:
-            v = {"@value": str(o), "@language": o.language}
-        elif o.datatype is not None and str(o.datatype) != "http://www.w3.org/2001/XMLSchema#string":
-            v = {"@value": str(o), "@type": short(o.datatype)}
+    for r in recs:
+        node = nodes.get(r.skey)
+        if node is None:
+            node = nodes[r.skey] = {"@id": r.subject}
+        if r.is_type:
+            node.setdefault("@type", []).append(r.value)
         else:
-            v = str(o)
-        node.setdefault(short(p), []).append(v)
+            node.setdefault(r.pred, []).append(r.vkv)
     graph = []
     for key in sorted(nodes):
         node = nodes[key]
@@ -938,18 +1019,33 @@ def jsonld_document(triples: list[tuple]) -> str:
         if "@type" in node:
             out["@type"] = sorted(node.pop("@type"))
         for k in sorted(node):
-            out[k] = sorted(node[k], key=_value_key)
+            out[k] = [v for _k, v in sorted(node[k], key=_first)]
         graph.append(out)
-    doc = {"@context": dict(prefixes), "@graph": graph}
+    doc = {"@context": prefixes, "@graph": graph}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def _first(kv):
+    return kv[0]
+
+
 _NAMESPACES = sorted(((str(ns), p) for p, ns in config.PREFIXES.items()), key=lambda x: -len(x[0]))
+_RDF_TYPE = str(RDF.type)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_DESCRIPTION_LABELS = (str(RDFS.label), SKOS + "prefLabel")
 
 
 @lru_cache(maxsize=None)
 def _namespaces_of(iri: str) -> tuple[str, ...]:
     return tuple(p for ns, p in _NAMESPACES if iri.startswith(ns))
+
+
+def _term_prefixes(t) -> tuple[str, ...]:
+    if isinstance(t, URIRef):
+        return _namespaces_of(str(t))
+    if isinstance(t, Literal) and t.datatype is not None:
+        return _namespaces_of(str(t.datatype))
+    return ()
 
 
 def used_prefixes(triples) -> dict[str, str]:
@@ -958,11 +1054,66 @@ def used_prefixes(triples) -> dict[str, str]:
     used: set[str] = set()
     for tr in triples:
         for t in tr:
-            if isinstance(t, URIRef):
-                used.update(_namespaces_of(str(t)))
-            elif isinstance(t, Literal) and t.datatype is not None:
-                used.update(_namespaces_of(str(t.datatype)))
+            used.update(_term_prefixes(t))
     return {p: str(config.PREFIXES[p]) for p in sorted(used)}
+
+
+def _prefix_map(recs) -> dict[str, str]:
+    used: set[str] = set()
+    for r in recs:
+        used.update(r.prefixes)
+    return {p: _PREFIX_IRIS[p] for p in sorted(used)}
+
+
+_PREFIX_IRIS = {p: str(ns) for p, ns in config.PREFIXES.items()}
+
+
+class _Rec:
+    """What the data files of a description need of one triple, worked out once: its sort key,
+    prefixes, JSON-LD node key, key and value (with the value's sort key), Oxigraph triple and
+    N-Triples line(s) (these two filled in by `SiteBuilder._ox_and_nt`)."""
+
+    __slots__ = ("triple", "key", "prefixes", "bnode", "skey", "subject", "is_type", "pred", "value", "vkv", "ox", "nt")
+
+    def __init__(self, t: tuple):
+        s, p, o = t
+        self.triple = t
+        s_str, p_str, o_str = str(s), str(p), str(o)
+        self.is_type = is_type = type(p) is URIRef and p_str == _RDF_TYPE  # p == RDF.type
+        lit = isinstance(o, Literal)
+        # _triple_key(t), from the strings at hand
+        self.key = (s_str, not is_type, p_str, lit, o_str, (o.language or "") if lit else "",
+                    str(o.datatype or "") if lit else "")
+        self.prefixes = _term_prefixes(s) + _term_prefixes(p) + _term_prefixes(o)
+        self.bnode = isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode)
+        self.skey = s_str
+        self.subject = str(_curie(s_str))
+        self.ox = None
+        self.nt = None
+        if is_type:
+            self.pred = None
+            self.value = str(_curie(o_str))
+            self.vkv = None
+            return
+        self.pred = str(_curie(p_str))
+        if isinstance(o, URIRef):
+            v = {"@id": str(_curie(o))}
+            k = (0, v["@id"], "", "")
+        elif o.language:
+            v = {"@value": str(o), "@language": o.language}
+            k = (2, v["@value"], o.language, "")
+        elif o.datatype is not None and str(o.datatype) != _XSD_STRING:
+            v = {"@value": str(o), "@type": str(_curie(o.datatype))}
+            k = (2, v["@value"], "", v["@type"])
+        else:
+            v = str(o)
+            k = (1, v, "", "")
+        self.value = v
+        self.vkv = (k, v)
+
+
+def _rec_key(r: _Rec) -> tuple:
+    return r.key
 
 
 def _chart_label(text: str) -> str:
