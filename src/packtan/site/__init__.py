@@ -86,6 +86,23 @@ def environment() -> jinja2.Environment:
 
 def value_html(v: dict) -> Markup:
     """A value of a page: its German text (linked where it has a page), its English label beside."""
+    key = (v["text"], v.get("href"), v.get("lang"), v.get("en"))  # all it shows; the same values recur
+    try:
+        return _VALUE_HTML[key]
+    except (KeyError, TypeError):
+        pass
+    out = _value_html(v)
+    try:
+        _VALUE_HTML[key] = out
+    except TypeError:
+        pass
+    return out
+
+
+_VALUE_HTML: dict[tuple, Markup] = {}
+
+
+def _value_html(v: dict) -> Markup:
     text = escape(v["text"])
     if v.get("href"):
         out = f'<a href="{escape(v["href"])}">{text}</a>'
@@ -104,15 +121,22 @@ def props_html(rows: list[dict]) -> Markup:
     out = ['<dl class="props">\n']
     add = out.append
     for r in rows:
-        de = escape(r["de"])
-        add(f'<dt><a href="{escape(r["href"])}">{de}</a>' if r["href"] else f"<dt>{de}")
-        if r["en"]:
-            add(f' <span class="en" lang="en">{escape(r["en"])}</span>')
-        add(f' <code class="curie">{escape(r["curie"])}</code></dt>\n')
+        key = (r["de"], r["href"], r["en"], r["curie"])
+        head = _PROP_HEADS.get(key)
+        if head is None:
+            de = escape(r["de"])
+            head = f'<dt><a href="{escape(r["href"])}">{de}</a>' if r["href"] else f"<dt>{de}"
+            if r["en"]:
+                head += f' <span class="en" lang="en">{escape(r["en"])}</span>'
+            head = _PROP_HEADS[key] = head + f' <code class="curie">{escape(r["curie"])}</code></dt>\n'
+        add(head)
         for v in r["values"]:
             add(f'<dd class="long">{value_html(v)}</dd>\n' if v.get("long") else f"<dd>{value_html(v)}</dd>\n")
     add("</dl>")
     return Markup("".join(out))
+
+
+_PROP_HEADS: dict[tuple, str] = {}
 
 
 def data_links_html(items: list[dict]) -> Markup:
@@ -136,6 +160,8 @@ class SiteBuilder:
         self._ox_cache: dict = {}
         self._rec_cache: dict[tuple, _Rec] = {}
         self._links: dict[tuple[str, int], tuple] = {}
+        _VALUE_HTML.clear()  # the fragments' memos hold one build's values at a time
+        _PROP_HEADS.clear()
         self._label_recs: dict[str, list[_Rec]] = {}
 
     # made when a step first needs them (the steps that need `files` need none of them)
@@ -149,6 +175,12 @@ class SiteBuilder:
             (s for s in self.ix.subjects if PA.Question in self.ix.types.get(s, ())),
             key=lambda q: _qkey(self.ix.literal(q, PA.questionNumber) or ""),
         )
+
+    @cached_property
+    def _passages_part_of(self) -> list[tuple]:
+        """Each passage with what it is part of (dcterms:isPartOf)."""
+        ix = self.ix
+        return [(s, ix.values(s, DCT + "isPartOf")) for s in ix.subjects if PA.Passage in ix.types.get(s, ())]
 
     @cached_property
     def by_number(self) -> dict:
@@ -388,6 +420,9 @@ class SiteBuilder:
         ix = self.ix
         pos = ix.out.get(s, ())
         recs = [_Rec((s, p, o)) for p, o in pos]
+        cache = self._rec_cache  # for the named graphs' data files, which hold the same triples
+        for r in recs:
+            cache.setdefault(r.triple, r)
         own = str(s)
         linked = {str(o) for _p, o in pos if isinstance(o, URIRef)}
         linked.discard(own)
@@ -574,7 +609,10 @@ class SiteBuilder:
         derived = [{"@id": str(p)} for p in ix.values(s, PROV + "wasDerivedFrom")]
         if derived:
             d["isBasedOn"] = derived
-        text = json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True)
+        try:
+            text = _json_indent1(d)
+        except TypeError:
+            text = json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True)
         return text.replace("</", "<\\/")
 
     # --- questions -------------------------------------------------------------
@@ -611,8 +649,7 @@ class SiteBuilder:
         """The resources derived from the passages of the question's answer, and what they are about, by kind."""
         ix = self.ix
         parts = {a for p, a in ix.inv.get(q, ()) if str(p) == str(PA.answers)} | {q}
-        passages = {s for s in ix.subjects if PA.Passage in ix.types.get(s, ())
-                    and any(x in parts for x in ix.values(s, DCT + "isPartOf"))}
+        passages = {s for s, whole in self._passages_part_of if any(x in parts for x in whole)}
         found = set()
         for psg in passages:
             for p, s in ix.inv.get(psg, ()):
@@ -907,7 +944,7 @@ class SiteBuilder:
             for t in list(classes):
                 classes |= supers.get(t, set())
             usage_class.update(classes)
-        usage_prop = Counter(p for s, p, o in self.project.union)
+        usage_prop = Counter(p for pos in ix.out.values() for p, _o in pos)  # each triple of the union once
         examples_class: dict = defaultdict(list)
         for s in ix.subjects:
             for t in ix.types.get(s, ()):
@@ -1023,6 +1060,44 @@ def _jsonld(recs: list[_Rec], prefixes: dict[str, str]) -> str:
         graph.append(out)
     doc = {"@context": prefixes, "@graph": graph}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+_encode_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes strings with
+
+
+def _json_indent1(o, level: int = 0) -> str:
+    """json.dumps(o, ensure_ascii=False, indent=1, sort_keys=True) for dicts with string keys,
+    lists, strings, numbers, booleans and None (json's indented writer is pure Python, and slow);
+    TypeError for anything else."""
+    if isinstance(o, str):
+        return _encode_str(o)
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if isinstance(o, int):
+        return int.__repr__(o)
+    if isinstance(o, float):
+        if o != o or o in (float("inf"), float("-inf")):
+            raise TypeError("not a finite number")
+        return float.__repr__(o)
+    if isinstance(o, (list, tuple)):
+        if not o:
+            return "[]"
+        inner = "\n" + " " * (level + 1)
+        return "[" + inner + ("," + inner).join(_json_indent1(v, level + 1) for v in o) + "\n" + " " * level + "]"
+    if isinstance(o, dict):
+        if not o:
+            return "{}"
+        if not all(isinstance(k, str) for k in o):
+            raise TypeError("a key that is not a string")
+        inner = "\n" + " " * (level + 1)
+        return ("{" + inner + ("," + inner).join(_encode_str(k) + ": " + _json_indent1(v, level + 1)
+                                                for k, v in sorted(o.items()))
+                + "\n" + " " * level + "}")
+    raise TypeError(f"no JSON for {type(o).__name__}")
 
 
 def _first(kv):

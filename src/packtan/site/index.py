@@ -114,6 +114,10 @@ def _curie(iri: str) -> str:
     return config.curie(iri) or iri
 
 
+def _pair_key(po) -> tuple[str, str]:
+    return (str(po[0]), str(po[1]))
+
+
 class Index:
     def __init__(self, project):
         g = project.union
@@ -121,15 +125,17 @@ class Index:
         self.project = project
         self.out: dict[URIRef, list] = defaultdict(list)
         self.inv: dict[URIRef, list] = defaultdict(list)
+        rdf_type = str(RDF.type)
+        out, inv = self.out, self.inv
         for s, p, o in g:
-            self.out[s].append((p, o))
-            if isinstance(o, URIRef) and p != RDF.type:
-                self.inv[o].append((p, s))
-        for d in (self.out, self.inv):
+            out[s].append((p, o))
+            if isinstance(o, URIRef) and not (type(p) is URIRef and str(p) == rdf_type):  # p != RDF.type
+                inv[o].append((p, s))
+        for d in (out, inv):
             for k in d:
-                d[k].sort(key=lambda po: (str(po[0]), str(po[1])))
+                d[k].sort(key=_pair_key)
         self.labels: dict[URIRef, dict[str, str]] = {}
-        for s, pos in self.out.items():
+        for s, pos in out.items():
             lab: dict[str, str] = {}
             for pred in LABEL_PREDICATES:
                 for p, o in pos:  # sorted: the first of several labels in a language wins
@@ -139,7 +145,8 @@ class Index:
                     break
             if lab:
                 self.labels[s] = lab
-        self.types: dict[URIRef, list[URIRef]] = {s: sorted(o for p, o in pos if p == RDF.type) for s, pos in self.out.items()}
+        self.types: dict[URIRef, list[URIRef]] = {
+            s: sorted(o for p, o in pos if type(p) is URIRef and str(p) == rdf_type) for s, pos in out.items()}
         self.subjects = sorted((s for s in self.out if isinstance(s, URIRef)), key=str)
         # pages: every subject of the graph under the base has one
         self.pages: dict[str, str] = {}
