@@ -160,6 +160,7 @@ class SiteBuilder:
         self._ox_cache: dict = {}
         self._rec_cache: dict[tuple, _Rec] = {}
         self._links: dict[tuple[str, int], tuple] = {}
+        self._json_nodes: dict[tuple, str] = {}
         _VALUE_HTML.clear()  # the fragments' memos hold one build's values at a time
         _PROP_HEADS.clear()
         self._label_recs: dict[str, list[_Rec]] = {}
@@ -430,7 +431,7 @@ class SiteBuilder:
         for o in sorted(linked):
             hit = label_recs.get(o)
             if hit is None:
-                hit = label_recs[o] = [_Rec((term, p, lab)) for term in (URIRef(o),)
+                hit = label_recs[o] = [_Rec((term, p, lab), shared=True) for term in (URIRef(o),)
                                        for p, lab in ix.out.get(term, ())
                                        if str(p) in _DESCRIPTION_LABELS and isinstance(lab, Literal)]
             recs.extend(hit)
@@ -464,7 +465,7 @@ class SiteBuilder:
             ttl = ox.serialize([r.ox for r in items], format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
             self.write(base + ".ttl", dumps._header(prefixes) + "\n" + dumps._strip_header(ttl))
             nt_lines = {line for r in items for line in r.nt}
-        self.write(base + ".jsonld", _jsonld(recs, prefixes))
+        self.write(base + ".jsonld", _jsonld(recs, prefixes, self._json_nodes))
         self.write(base + ".nt", "".join(sorted(nt_lines)))
 
     def _ox_and_nt(self, recs: list[_Rec]) -> None:
@@ -1039,27 +1040,46 @@ def jsonld_document(triples: list[tuple]) -> str:
     return _jsonld(recs, _prefix_map(recs))
 
 
-def _jsonld(recs: list[_Rec], prefixes: dict[str, str]) -> str:
-    nodes: dict[str, dict] = {}
+def _jsonld(recs: list[_Rec], prefixes: dict[str, str], memo: dict | None = None) -> str:
+    """The JSON-LD document of the records: one node per subject, in order of subjects, each
+    written on its own (the same text as the whole document written at once). `memo`: the
+    written nodes of shared records (the labels of linked resources), by the records."""
+    groups: dict[str, list[_Rec]] = {}
     for r in recs:
-        node = nodes.get(r.skey)
-        if node is None:
-            node = nodes[r.skey] = {"@id": r.subject}
-        if r.is_type:
-            node.setdefault("@type", []).append(r.value)
+        g = groups.get(r.skey)
+        if g is None:
+            g = groups[r.skey] = []
+        g.append(r)
+    nodes = []
+    for key in sorted(groups):
+        g = groups[key]
+        if memo is not None and all(r.shared for r in g):
+            ids = tuple(map(id, g))
+            text = memo.get(ids)
+            if text is None:
+                text = memo[ids] = _node_json(g)
+            nodes.append(text)
         else:
-            node.setdefault(r.pred, []).append(r.vkv)
-    graph = []
-    for key in sorted(nodes):
-        node = nodes[key]
-        out = {"@id": node.pop("@id")}
-        if "@type" in node:
-            out["@type"] = sorted(node.pop("@type"))
-        for k in sorted(node):
-            out[k] = [v for _k, v in sorted(node[k], key=_first)]
-        graph.append(out)
-    doc = {"@context": prefixes, "@graph": graph}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+            nodes.append(_node_json(g))
+    return '{"@context":' + _compact_json(prefixes) + ',"@graph":[' + ",".join(nodes) + "]}\n"
+
+
+def _node_json(g: list[_Rec]) -> str:
+    out: dict = {"@id": g[0].subject}
+    types = [r.value for r in g if r.is_type]
+    if types:
+        out["@type"] = sorted(types)
+    props: dict[str, list] = {}
+    for r in g:
+        if not r.is_type:
+            props.setdefault(r.pred, []).append(r.vkv)
+    for k in sorted(props):
+        out[k] = [v for _k, v in sorted(props[k], key=_first)]
+    return _compact_json(out)
+
+
+def _compact_json(o) -> str:
+    return json.dumps(o, ensure_ascii=False, separators=(",", ":"))
 
 
 _encode_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes strings with
@@ -1123,6 +1143,27 @@ def _term_prefixes(t) -> tuple[str, ...]:
     return ()
 
 
+_KIND_OF_TYPE: dict[type, str] = {}
+
+
+def _kind(t) -> str:
+    """"iri", "literal", "bnode" or "" (isinstance against rdflib's classes, once per type)."""
+    k = _KIND_OF_TYPE.get(type(t))
+    if k is None:
+        k = _KIND_OF_TYPE[type(t)] = ("iri" if isinstance(t, URIRef) else "literal" if isinstance(t, Literal)
+                                      else "bnode" if isinstance(t, BNode) else "")
+    return k
+
+
+def _kind_prefixes(t, kind: str) -> tuple[str, ...]:
+    """_term_prefixes(t) for a term of that kind."""
+    if kind == "iri":
+        return _namespaces_of(str(t))
+    if kind == "literal" and t.datatype is not None:
+        return _namespaces_of(str(t.datatype))
+    return ()
+
+
 def used_prefixes(triples) -> dict[str, str]:
     """The configured prefixes whose namespace the triples use (IRIs and datatypes), sorted
     (what dumps._prefixes gives, with a cache per IRI for ~1 400 small descriptions)."""
@@ -1148,19 +1189,22 @@ class _Rec:
     prefixes, JSON-LD node key, key and value (with the value's sort key), Oxigraph triple and
     N-Triples line(s) (these two filled in by `SiteBuilder._ox_and_nt`)."""
 
-    __slots__ = ("triple", "key", "prefixes", "bnode", "skey", "subject", "is_type", "pred", "value", "vkv", "ox", "nt")
+    __slots__ = ("triple", "key", "prefixes", "bnode", "skey", "subject", "is_type", "pred", "value", "vkv", "ox", "nt",
+                 "shared")
 
-    def __init__(self, t: tuple):
+    def __init__(self, t: tuple, shared: bool = False):
         s, p, o = t
         self.triple = t
+        self.shared = shared  # held for the whole build (by SiteBuilder._label_recs)
         s_str, p_str, o_str = str(s), str(p), str(o)
+        ks, kp, ko = _kind(s), _kind(p), _kind(o)
         self.is_type = is_type = type(p) is URIRef and p_str == _RDF_TYPE  # p == RDF.type
-        lit = isinstance(o, Literal)
+        lit = ko == "literal"
         # _triple_key(t), from the strings at hand
         self.key = (s_str, not is_type, p_str, lit, o_str, (o.language or "") if lit else "",
                     str(o.datatype or "") if lit else "")
-        self.prefixes = _term_prefixes(s) + _term_prefixes(p) + _term_prefixes(o)
-        self.bnode = isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode)
+        self.prefixes = _kind_prefixes(s, ks) + _kind_prefixes(p, kp) + _kind_prefixes(o, ko)
+        self.bnode = "bnode" in (ks, kp, ko)
         self.skey = s_str
         self.subject = str(_curie(s_str))
         self.ox = None
@@ -1171,8 +1215,8 @@ class _Rec:
             self.vkv = None
             return
         self.pred = str(_curie(p_str))
-        if isinstance(o, URIRef):
-            v = {"@id": str(_curie(o))}
+        if ko == "iri":
+            v = {"@id": str(_curie(o_str))}
             k = (0, v["@id"], "", "")
         elif o.language:
             v = {"@value": str(o), "@language": o.language}
