@@ -178,6 +178,12 @@ class SiteBuilder:
         )
 
     @cached_property
+    def _passages(self) -> frozenset:
+        """The subjects typed pa:Passage."""
+        ix = self.ix
+        return frozenset(s for s, types in ix.types.items() if PA.Passage in types)
+
+    @cached_property
     def _passages_part_of(self) -> list[tuple]:
         """Each passage with what it is part of (dcterms:isPartOf)."""
         ix = self.ix
@@ -498,7 +504,7 @@ class SiteBuilder:
         ix = self.ix
         groups: dict[URIRef, list] = defaultdict(list)
         for p, o in ix.out.get(s, ()):
-            if p == RDF.type or str(p) in skip:
+            if (type(p) is URIRef and str(p) == _RDF_TYPE) or str(p) in skip:  # p == RDF.type
                 continue
             groups[p].append(o)
         rows = []
@@ -534,8 +540,9 @@ class SiteBuilder:
     def provenance(self, s: URIRef, page: str) -> list[dict]:
         ix = self.ix
         out = []
+        passages = self._passages
         for p in sorted(ix.values(s, PROV + "wasDerivedFrom"), key=str):
-            if PA.Passage not in ix.types.get(p, ()):
+            if p not in passages:  # PA.Passage in ix.types.get(p, ())
                 continue
             q = ix.passage_question(p)
             out.append({

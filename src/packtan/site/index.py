@@ -166,6 +166,7 @@ class Index:
         self._label_memo: dict[tuple[str, str], str] = {}
         self._href_memo: dict[tuple[str, int], str | None] = {}
         self._kind_memo: dict[str, str | None] = {}
+        self._question_memo: dict[str, URIRef | None] = {}
 
     # --- where things are -------------------------------------------------
     @staticmethod
@@ -317,6 +318,15 @@ class Index:
     # --- provenance ---------------------------------------------------------
     def passage_question(self, passage) -> URIRef | None:
         """The question a passage answers (through the answer, or the question it is part of)."""
+        key = str(passage)
+        try:
+            return self._question_memo[key]
+        except KeyError:
+            pass
+        out = self._question_memo[key] = self._passage_question(passage)
+        return out
+
+    def _passage_question(self, passage) -> URIRef | None:
         for part in self.values(passage, DCT + "isPartOf"):
             if PA.Question in self.types.get(part, ()):
                 return part
