@@ -80,7 +80,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     if not (args.other / "src" / "packtan" / "site").is_dir():
-        raise SystemExit(f"{args.other}: not a checkout of this project (no src/packtan/site)")
+        print(f"site_pages.py: {args.other}: not a checkout of this project (no src/packtan/site)", file=sys.stderr)
+        sys.exit(2)
+    if args.runs < 1:
+        print(f"site_pages.py: --runs {args.runs}: at least 1", file=sys.stderr)
+        sys.exit(2)
     this, other = Worker(ROOT), Worker(args.other.resolve())
     try:
         same = this.ask("hash") == other.ask("hash")
