@@ -115,6 +115,20 @@ def _value_html(v: dict) -> Markup:
     return Markup(out)
 
 
+class _Attrs(dict):
+    """A dict whose keys a template reads as attributes (`nav.css`) without the failed attribute
+    lookup Jinja tries first on a plain dict (the same values: a key named like a dict method,
+    `items`, still gives the method, as on a plain dict)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def props_html(rows: list[dict]) -> Markup:
     """The list of a page's properties (or of what points to it): each with its label, English
     label and compact IRI, then its values."""
@@ -160,6 +174,7 @@ class SiteBuilder:
         self._ox_cache: dict = {}
         self._rec_cache: dict[tuple, _Rec] = {}
         self._links: dict[tuple[str, int], tuple] = {}
+        self._navs: dict[tuple[int, bool], _Attrs] = {}
         self._json_nodes: dict[tuple, str] = {}
         _VALUE_HTML.clear()  # the fragments' memos hold one build's values at a time
         _PROP_HEADS.clear()
@@ -217,12 +232,16 @@ class SiteBuilder:
 
     def _nav(self, page: str, absolute: bool = False) -> dict:
         """Links of the page frame; the 404 page, shown at any path, links from the site root."""
-        r = (lambda p: "/" + p) if absolute else (lambda p: relative(page, p))  # noqa: E731
-        return {
-            "home": r("index.html"), "document": r("id/doc/17-7349.html"), "source": r(SOURCE_PAGE),
-            "vocab": r("vocab.html"), "sparql": r("sparql.html"), "downloads": r("dataset.html"),
-            "search": r("search.html"), "css": r("style.css"), "js": r("search.js"), "searchindex": r("search.json"),
-        }
+        key = (page.count("/"), absolute)  # the same for every page as deep
+        hit = self._navs.get(key)
+        if hit is None:
+            r = (lambda p: "/" + p) if absolute else (lambda p: relative(page, p))  # noqa: E731
+            hit = self._navs[key] = _Attrs({
+                "home": r("index.html"), "document": r("id/doc/17-7349.html"), "source": r(SOURCE_PAGE),
+                "vocab": r("vocab.html"), "sparql": r("sparql.html"), "downloads": r("dataset.html"),
+                "search": r("search.html"), "css": r("style.css"), "js": r("search.js"), "searchindex": r("search.json"),
+            })
+        return hit
 
     def link(self, term, page: str) -> dict:
         """A value for a template: text (German label), its English label, href (None when no page)."""
@@ -545,14 +564,14 @@ class SiteBuilder:
             if p not in passages:  # PA.Passage in ix.types.get(p, ())
                 continue
             q = ix.passage_question(p)
-            out.append({
+            out.append(_Attrs({
                 "quote": ix.literal(p, PA.quote) or "",
                 "label": ix.label(p),
                 "href": relative(page, f"{SOURCE_PAGE}#{source.anchor(p)}") if p in self.spans else None,
                 "passage": ix.href(p, page),
                 "question": self.link(q, page) if q is not None else None,
                 "question_text": ix.literal(q, PA.questionText) if q is not None else None,
-            })
+            }))
         return out
 
     def resource_page(self, s: URIRef, page: str) -> None:
@@ -570,7 +589,7 @@ class SiteBuilder:
             "props": self.properties(s, page, skip=(str(RDFS.label),)),
             "inverse": self.inverse(s, page),
             "provenance": self.provenance(s, page),
-            "data": [{"href": f"{name}.{ext}", "type": mt, "label": lab} for ext, mt, lab in DATA_FORMATS],
+            "data": [_Attrs(href=f"{name}.{ext}", type=mt, label=lab) for ext, mt, lab in DATA_FORMATS],
             "jsonld": self.schema_org(s, page),
             "question": None, "passage": None, "query": None,
         }
@@ -579,9 +598,9 @@ class SiteBuilder:
         if str(PA.Question) in types_s:
             ctx["question"] = self.question_context(s, page)
         if str(PA.Passage) in types_s and s in self.spans:
-            ctx["passage"] = {"href": relative(page, f"{SOURCE_PAGE}#{source.anchor(s)}"),
-                              "quote": ix.literal(s, PA.quote) or "",
-                              "question": self.link(ix.passage_question(s), page) if ix.passage_question(s) else None}
+            ctx["passage"] = _Attrs(href=relative(page, f"{SOURCE_PAGE}#{source.anchor(s)}"),
+                                    quote=ix.literal(s, PA.quote) or "",
+                                    question=self.link(ix.passage_question(s), page) if ix.passage_question(s) else None)
         if SDO + "SoftwareSourceCode" in types_s:
             slug = iri.rsplit("/", 1)[-1]
             ctx["query"] = {"editor": relative(page, f"sparql.html#{slug}"), "text": ix.literal(s, SDO + "text") or ""}
