@@ -219,6 +219,24 @@ def test_a_live_build_writes_what_a_build_from_scratch_writes(root, tmp_path):
     assert _files(out) == scratch("ref-2") == _files(tmp_path / "ref-0")
 
 
+def test_a_live_build_without_a_cache_writes_the_whole_folder_after_a_new_file(root, tmp_path):
+    """A change that validates from the start writes OUT whole; without a cache the
+    graphs it keeps in memory serve again, and OUT is still a build from scratch."""
+    from packtan.corpus_build import LiveBuild, build_corpus
+
+    out = tmp_path / "out"
+    build = LiveBuild(root, out, jobs=1, cache_dir=None)
+    build.write(full=True)
+    new = root / "data" / COPY / "zz-empty.ttl"
+    _write(new, "# a file without triples\n")
+    update = build.live.update()
+    assert update.full  # without a cache, every unit is validated again
+    names = build.write(update.full)
+    assert "graphs/17-7349.nt" in names and "corpus.nt" in names  # the whole folder
+    build_corpus(root, tmp_path / "ref", jobs=1, cache_dir=None)
+    assert _files(out) == _files(tmp_path / "ref")
+
+
 def _run(args, **kw):
     return subprocess.run([sys.executable, str(config.ROOT / "build.py"), *args], capture_output=True, text=True, timeout=120, **kw)
 

@@ -321,15 +321,19 @@ def _check_names(files: dict) -> None:
             raise ValueError(f"output file name {name!r} is not a plain relative path")
 
 
-def _write_file(path: Path, content: str | bytes, fd: int | None = None, sync: bool = True) -> None:
+def _write_file(path: Path, content: str | bytes | list[bytes], fd: int | None = None, sync: bool = True) -> None:
     """Write a new file (or the open temporary file `fd`), flushed to disk
-    (unless `sync` is false: the caller syncs many files at once, `_sync_fs`)."""
+    (unless `sync` is false: the caller syncs many files at once, `_sync_fs`).
+    A list of bytes is written piece after piece (a large file, never joined)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     if fd is None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "wb") as fh:
         os.fchmod(fh.fileno(), 0o644)
-        fh.write(data)
+        if isinstance(data, list):
+            fh.writelines(data)
+        else:
+            fh.write(data)
         fh.flush()
         if sync:
             os.fsync(fh.fileno())

@@ -73,15 +73,36 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # the templates do not change during a build: no stat per page
     )
     env.filters["num"] = german_number
     env.filters["money"] = money
     env.filters["val"] = value_html
+    # the two fragments of every resource page, in Python (what the loops of Jinja macros made, faster)
+    env.globals["props_html"] = props_html
+    env.globals["data_links_html"] = data_links_html
     return env
 
 
 def value_html(v: dict) -> Markup:
     """A value of a page: its German text (linked where it has a page), its English label beside."""
+    key = (v["text"], v.get("href"), v.get("lang"), v.get("en"))  # all it shows; the same values recur
+    try:
+        return _VALUE_HTML[key]
+    except (KeyError, TypeError):
+        pass
+    out = _value_html(v)
+    try:
+        _VALUE_HTML[key] = out
+    except TypeError:
+        pass
+    return out
+
+
+_VALUE_HTML: dict[tuple, Markup] = {}
+
+
+def _value_html(v: dict) -> Markup:
     text = escape(v["text"])
     if v.get("href"):
         out = f'<a href="{escape(v["href"])}">{text}</a>'
@@ -94,6 +115,54 @@ def value_html(v: dict) -> Markup:
     return Markup(out)
 
 
+class _Attrs(dict):
+    """A dict whose keys a template reads as attributes (`nav.css`) without the failed attribute
+    lookup Jinja tries first on a plain dict (the same values: a key named like a dict method,
+    `items`, still gives the method, as on a plain dict)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def props_html(rows: list[dict]) -> Markup:
+    """The list of a page's properties (or of what points to it): each with its label, English
+    label and compact IRI, then its values."""
+    out = ['<dl class="props">\n']
+    add = out.append
+    for r in rows:
+        key = (r["de"], r["href"], r["en"], r["curie"])
+        head = _PROP_HEADS.get(key)
+        if head is None:
+            de = escape(r["de"])
+            head = f'<dt><a href="{escape(r["href"])}">{de}</a>' if r["href"] else f"<dt>{de}"
+            if r["en"]:
+                head += f' <span class="en" lang="en">{escape(r["en"])}</span>'
+            head = _PROP_HEADS[key] = head + f' <code class="curie">{escape(r["curie"])}</code></dt>\n'
+        add(head)
+        for v in r["values"]:
+            add(f'<dd class="long">{value_html(v)}</dd>\n' if v.get("long") else f"<dd>{value_html(v)}</dd>\n")
+    add("</dl>")
+    return Markup("".join(out))
+
+
+_PROP_HEADS: dict[tuple, str] = {}
+
+
+def data_links_html(items: list[dict]) -> Markup:
+    """The links to a page's data files (Turtle, JSON-LD, N-Triples)."""
+    out = ['<ul class="data">\n']
+    for d in items:
+        t = escape(d["type"])
+        out.append(f'<li><a href="{escape(d["href"])}" type="{t}">{escape(d["label"])}</a> <code>{t}</code></li>\n')
+    out.append("</ul>")
+    return Markup("".join(out))
+
+
 class SiteBuilder:
     def __init__(self, project, files: dict):
         self.project = project
@@ -103,6 +172,13 @@ class SiteBuilder:
         self.out: dict[str, str | bytes] = {}
         self.pages_count = 0
         self._ox_cache: dict = {}
+        self._rec_cache: dict[tuple, _Rec] = {}
+        self._links: dict[tuple[str, int], tuple] = {}
+        self._navs: dict[tuple[int, bool], _Attrs] = {}
+        self._json_nodes: dict[tuple, str] = {}
+        _VALUE_HTML.clear()  # the fragments' memos hold one build's values at a time
+        _PROP_HEADS.clear()
+        self._label_recs: dict[str, list[_Rec]] = {}
 
     # made when a step first needs them (the steps that need `files` need none of them)
     @cached_property
@@ -115,6 +191,18 @@ class SiteBuilder:
             (s for s in self.ix.subjects if PA.Question in self.ix.types.get(s, ())),
             key=lambda q: _qkey(self.ix.literal(q, PA.questionNumber) or ""),
         )
+
+    @cached_property
+    def _passages(self) -> frozenset:
+        """The subjects typed pa:Passage."""
+        ix = self.ix
+        return frozenset(s for s, types in ix.types.items() if PA.Passage in types)
+
+    @cached_property
+    def _passages_part_of(self) -> list[tuple]:
+        """Each passage with what it is part of (dcterms:isPartOf)."""
+        ix = self.ix
+        return [(s, ix.values(s, DCT + "isPartOf")) for s in ix.subjects if PA.Passage in ix.types.get(s, ())]
 
     @cached_property
     def by_number(self) -> dict:
@@ -144,19 +232,27 @@ class SiteBuilder:
 
     def _nav(self, page: str, absolute: bool = False) -> dict:
         """Links of the page frame; the 404 page, shown at any path, links from the site root."""
-        r = (lambda p: "/" + p) if absolute else (lambda p: relative(page, p))  # noqa: E731
-        return {
-            "home": r("index.html"), "document": r("id/doc/17-7349.html"), "source": r(SOURCE_PAGE),
-            "vocab": r("vocab.html"), "sparql": r("sparql.html"), "downloads": r("dataset.html"),
-            "search": r("search.html"), "css": r("style.css"), "js": r("search.js"), "searchindex": r("search.json"),
-        }
+        key = (page.count("/"), absolute)  # the same for every page as deep
+        hit = self._navs.get(key)
+        if hit is None:
+            r = (lambda p: "/" + p) if absolute else (lambda p: relative(page, p))  # noqa: E731
+            hit = self._navs[key] = _Attrs({
+                "home": r("index.html"), "document": r("id/doc/17-7349.html"), "source": r(SOURCE_PAGE),
+                "vocab": r("vocab.html"), "sparql": r("sparql.html"), "downloads": r("dataset.html"),
+                "search": r("search.html"), "css": r("style.css"), "js": r("search.js"), "searchindex": r("search.json"),
+            })
+        return hit
 
     def link(self, term, page: str) -> dict:
         """A value for a template: text (German label), its English label, href (None when no page)."""
         if isinstance(term, Literal):
             return {"text": str(term), "en": "", "href": None, "lang": term.language}
-        de, en = self.ix.label_pair(term)
-        return {"text": de, "en": en, "href": self.ix.href(term, page), "lang": None}
+        key = (str(term), page.count("/"))  # labels and href depend on nothing else
+        hit = self._links.get(key)
+        if hit is None:
+            de, en = self.ix.label_pair(term)
+            hit = self._links[key] = (de, en, self.ix.href(term, page))
+        return {"text": hit[0], "en": hit[1], "href": hit[2], "lang": None}
 
     # ----------------------------------------------------------------- queries
     def _run_queries(self) -> dict[str, list[dict]]:
@@ -342,32 +438,80 @@ class SiteBuilder:
     # --- resource pages ----------------------------------------------------
     def resource_description(self, s: URIRef) -> list[tuple]:
         """Its triples, plus the labels of what it links (objects and types)."""
-        ix = self.ix
-        triples = [(s, p, o) for p, o in ix.out.get(s, ())]
-        linked = sorted({o for _s, _p, o in triples if isinstance(o, URIRef) and o != s}, key=str)
-        for o in linked:
-            for p, lab in ix.out.get(o, ()):
-                if str(p) in (str(RDFS.label), SKOS + "prefLabel") and isinstance(lab, Literal):
-                    triples.append((o, p, lab))
-        return triples
+        return [r.triple for r in self._description_records(s)]
 
-    def data_files(self, base: str, triples: list[tuple]) -> None:
-        """PATH.ttl, PATH.jsonld, PATH.nt of a description, sorted, with the project's prefixes."""
-        prefixes = used_prefixes(triples)
-        if any(isinstance(t, BNode) for tr in triples for t in tr):
+    def _description_records(self, s: URIRef) -> list[_Rec]:
+        """`resource_description(s)` as records: its own triples', then the labels' of what it
+        links (the labels' records made once per linked resource, for every page that links it)."""
+        ix = self.ix
+        pos = ix.out.get(s, ())
+        recs = [_Rec((s, p, o)) for p, o in pos]
+        cache = self._rec_cache  # for the named graphs' data files, which hold the same triples
+        for r in recs:
+            cache.setdefault(r.triple, r)
+        own = str(s)
+        linked = {str(o) for _p, o in pos if isinstance(o, URIRef)}
+        linked.discard(own)
+        label_recs = self._label_recs
+        for o in sorted(linked):
+            hit = label_recs.get(o)
+            if hit is None:
+                hit = label_recs[o] = [_Rec((term, p, lab), shared=True) for term in (URIRef(o),)
+                                       for p, lab in ix.out.get(term, ())
+                                       if str(p) in _DESCRIPTION_LABELS and isinstance(lab, Literal)]
+            recs.extend(hit)
+        return recs
+
+    def _records(self, triples) -> list[_Rec]:
+        cache = self._rec_cache
+        out = []
+        for t in triples:
+            r = cache.get(t)
+            if r is None:
+                r = cache[t] = _Rec(t)
+            out.append(r)
+        return out
+
+    def data_files(self, base: str, triples: list[tuple], records: list[_Rec] | None = None) -> None:
+        """PATH.ttl, PATH.jsonld, PATH.nt of a description, sorted, with the project's prefixes.
+        (`records`: the triples as `_Rec`s, when the caller has them.)"""
+        recs = self._records(triples) if records is None else records
+        prefixes = _prefix_map(recs)
+        if any(r.bnode for r in recs):
             g = Graph()
-            for t in triples:
-                g.add(t)
+            for r in recs:
+                g.add(r.triple)
             self.write(base + ".ttl", dumps.to_turtle(g))
             nt = g.serialize(format="nt")
+            nt_lines = {line + "\n" for line in nt.splitlines() if line.strip()}
         else:
-            ox_term = self._ox_term
-            items = [ox.Triple(ox_term(a), ox_term(b), ox_term(c)) for a, b, c in sorted(set(triples), key=_triple_key)]
-            ttl = ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+            items = sorted(dict.fromkeys(recs), key=_rec_key)
+            self._ox_and_nt(items)
+            ttl = ox.serialize([r.ox for r in items], format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
             self.write(base + ".ttl", dumps._header(prefixes) + "\n" + dumps._strip_header(ttl))
-            nt = ox.serialize(items, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        self.write(base + ".jsonld", jsonld_document(triples))
-        self.write(base + ".nt", "".join(sorted({line + "\n" for line in nt.splitlines() if line.strip()})))
+            nt_lines = {line for r in items for line in r.nt}
+        self.write(base + ".jsonld", _jsonld(recs, prefixes, self._json_nodes))
+        self.write(base + ".nt", "".join(sorted(nt_lines)))
+
+    def _ox_and_nt(self, recs: list[_Rec]) -> None:
+        """Each record's Oxigraph triple and N-Triples line(s), for those that have none yet
+        (one serialization for all of them: N-Triples writes one line per triple, in order)."""
+        todo = [r for r in recs if r.nt is None]
+        if not todo:
+            return
+        ox_term = self._ox_term
+        for r in todo:
+            a, b, c = r.triple
+            r.ox = ox.Triple(ox_term(a), ox_term(b), ox_term(c))
+        text = ox.serialize([r.ox for r in todo], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        lines = text.split("\n")
+        if len(lines) == len(todo) + 1 and lines[-1] == "":
+            for r, line in zip(todo, lines):
+                r.nt = tuple(x + "\n" for x in line.splitlines() if x.strip())
+        else:  # not one line per triple: each on its own
+            for r in todo:
+                one = ox.serialize([r.ox], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                r.nt = tuple(x + "\n" for x in one.splitlines() if x.strip())
 
     def _ox_term(self, t):
         hit = self._ox_cache.get(t)
@@ -379,7 +523,7 @@ class SiteBuilder:
         ix = self.ix
         groups: dict[URIRef, list] = defaultdict(list)
         for p, o in ix.out.get(s, ()):
-            if p == RDF.type or str(p) in skip:
+            if (type(p) is URIRef and str(p) == _RDF_TYPE) or str(p) in skip:  # p == RDF.type
                 continue
             groups[p].append(o)
         rows = []
@@ -415,25 +559,27 @@ class SiteBuilder:
     def provenance(self, s: URIRef, page: str) -> list[dict]:
         ix = self.ix
         out = []
+        passages = self._passages
         for p in sorted(ix.values(s, PROV + "wasDerivedFrom"), key=str):
-            if PA.Passage not in ix.types.get(p, ()):
+            if p not in passages:  # PA.Passage in ix.types.get(p, ())
                 continue
             q = ix.passage_question(p)
-            out.append({
+            out.append(_Attrs({
                 "quote": ix.literal(p, PA.quote) or "",
                 "label": ix.label(p),
                 "href": relative(page, f"{SOURCE_PAGE}#{source.anchor(p)}") if p in self.spans else None,
                 "passage": ix.href(p, page),
                 "question": self.link(q, page) if q is not None else None,
                 "question_text": ix.literal(q, PA.questionText) if q is not None else None,
-            })
+            }))
         return out
 
     def resource_page(self, s: URIRef, page: str) -> None:
         ix = self.ix
         iri = str(s)
         base = page[: -len(".html")]
-        self.data_files(base, self.resource_description(s))
+        recs = self._description_records(s)
+        self.data_files(base, [r.triple for r in recs], recs)
         name = base.rsplit("/", 1)[-1]
         de, en = ix.label_pair(s)
         types = [self.link(t, page) for t in ix.types.get(s, ())]
@@ -443,7 +589,7 @@ class SiteBuilder:
             "props": self.properties(s, page, skip=(str(RDFS.label),)),
             "inverse": self.inverse(s, page),
             "provenance": self.provenance(s, page),
-            "data": [{"href": f"{name}.{ext}", "type": mt, "label": lab} for ext, mt, lab in DATA_FORMATS],
+            "data": [_Attrs(href=f"{name}.{ext}", type=mt, label=lab) for ext, mt, lab in DATA_FORMATS],
             "jsonld": self.schema_org(s, page),
             "question": None, "passage": None, "query": None,
         }
@@ -452,9 +598,9 @@ class SiteBuilder:
         if str(PA.Question) in types_s:
             ctx["question"] = self.question_context(s, page)
         if str(PA.Passage) in types_s and s in self.spans:
-            ctx["passage"] = {"href": relative(page, f"{SOURCE_PAGE}#{source.anchor(s)}"),
-                              "quote": ix.literal(s, PA.quote) or "",
-                              "question": self.link(ix.passage_question(s), page) if ix.passage_question(s) else None}
+            ctx["passage"] = _Attrs(href=relative(page, f"{SOURCE_PAGE}#{source.anchor(s)}"),
+                                    quote=ix.literal(s, PA.quote) or "",
+                                    question=self.link(ix.passage_question(s), page) if ix.passage_question(s) else None)
         if SDO + "SoftwareSourceCode" in types_s:
             slug = iri.rsplit("/", 1)[-1]
             ctx["query"] = {"editor": relative(page, f"sparql.html#{slug}"), "text": ix.literal(s, SDO + "text") or ""}
@@ -490,7 +636,10 @@ class SiteBuilder:
         derived = [{"@id": str(p)} for p in ix.values(s, PROV + "wasDerivedFrom")]
         if derived:
             d["isBasedOn"] = derived
-        text = json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True)
+        try:
+            text = _json_indent1(d)
+        except TypeError:
+            text = json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True)
         return text.replace("</", "<\\/")
 
     # --- questions -------------------------------------------------------------
@@ -527,8 +676,7 @@ class SiteBuilder:
         """The resources derived from the passages of the question's answer, and what they are about, by kind."""
         ix = self.ix
         parts = {a for p, a in ix.inv.get(q, ()) if str(p) == str(PA.answers)} | {q}
-        passages = {s for s in ix.subjects if PA.Passage in ix.types.get(s, ())
-                    and any(x in parts for x in ix.values(s, DCT + "isPartOf"))}
+        passages = {s for s, whole in self._passages_part_of if any(x in parts for x in whole)}
         found = set()
         for psg in passages:
             for p, s in ix.inv.get(psg, ()):
@@ -823,7 +971,7 @@ class SiteBuilder:
             for t in list(classes):
                 classes |= supers.get(t, set())
             usage_class.update(classes)
-        usage_prop = Counter(p for s, p, o in self.project.union)
+        usage_prop = Counter(p for pos in ix.out.values() for p, _o in pos)  # each triple of the union once
         examples_class: dict = defaultdict(list)
         for s in ix.subjects:
             for t in ix.types.get(s, ()):
@@ -914,42 +1062,132 @@ ORDER = {"rdfs:comment": 1, "skos:definition": 1, "pa:quote": 0, "pa:questionTex
 def jsonld_document(triples: list[tuple]) -> str:
     """A resource's description as JSON-LD: one node per subject, keys as compact IRIs
     with the project's prefixes in the context (fast for ~1 400 small documents)."""
-    prefixes = used_prefixes(triples)
-    short = _curie
-    nodes: dict[str, dict] = {}
-    for s, p, o in triples:
-        node = nodes.setdefault(str(s), {"@id": short(s)})
-        if p == RDF.type:
-            node.setdefault("@type", []).append(short(o))
-            continue
-        if isinstance(o, URIRef):
-            v = {"@id": short(o)}
-        elif o.language:
-            v = {"@value": str(o), "@language": o.language}
-        elif o.datatype is not None and str(o.datatype) != "http://www.w3.org/2001/XMLSchema#string":
-            v = {"@value": str(o), "@type": short(o.datatype)}
+    recs = [_Rec(t) for t in triples]
+    return _jsonld(recs, _prefix_map(recs))
+
+
+def _jsonld(recs: list[_Rec], prefixes: dict[str, str], memo: dict | None = None) -> str:
+    """The JSON-LD document of the records: one node per subject, in order of subjects, each
+    written on its own (the same text as the whole document written at once). `memo`: the
+    written nodes of shared records (the labels of linked resources), by the records."""
+    groups: dict[str, list[_Rec]] = {}
+    for r in recs:
+        g = groups.get(r.skey)
+        if g is None:
+            g = groups[r.skey] = []
+        g.append(r)
+    nodes = []
+    for key in sorted(groups):
+        g = groups[key]
+        if memo is not None and all(r.shared for r in g):
+            ids = tuple(map(id, g))
+            text = memo.get(ids)
+            if text is None:
+                text = memo[ids] = _node_json(g)
+            nodes.append(text)
         else:
-            v = str(o)
-        node.setdefault(short(p), []).append(v)
-    graph = []
-    for key in sorted(nodes):
-        node = nodes[key]
-        out = {"@id": node.pop("@id")}
-        if "@type" in node:
-            out["@type"] = sorted(node.pop("@type"))
-        for k in sorted(node):
-            out[k] = sorted(node[k], key=_value_key)
-        graph.append(out)
-    doc = {"@context": dict(prefixes), "@graph": graph}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+            nodes.append(_node_json(g))
+    return '{"@context":' + _compact_json(prefixes) + ',"@graph":[' + ",".join(nodes) + "]}\n"
+
+
+def _node_json(g: list[_Rec]) -> str:
+    out: dict = {"@id": g[0].subject}
+    types = [r.value for r in g if r.is_type]
+    if types:
+        out["@type"] = sorted(types)
+    props: dict[str, list] = {}
+    for r in g:
+        if not r.is_type:
+            props.setdefault(r.pred, []).append(r.vkv)
+    for k in sorted(props):
+        out[k] = [v for _k, v in sorted(props[k], key=_first)]
+    return _compact_json(out)
+
+
+def _compact_json(o) -> str:
+    return json.dumps(o, ensure_ascii=False, separators=(",", ":"))
+
+
+_encode_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes strings with
+
+
+def _json_indent1(o, level: int = 0) -> str:
+    """json.dumps(o, ensure_ascii=False, indent=1, sort_keys=True) for dicts with string keys,
+    lists, strings, numbers, booleans and None (json's indented writer is pure Python, and slow);
+    TypeError for anything else."""
+    if isinstance(o, str):
+        return _encode_str(o)
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if isinstance(o, int):
+        return int.__repr__(o)
+    if isinstance(o, float):
+        if o != o or o in (float("inf"), float("-inf")):
+            raise TypeError("not a finite number")
+        return float.__repr__(o)
+    if isinstance(o, (list, tuple)):
+        if not o:
+            return "[]"
+        inner = "\n" + " " * (level + 1)
+        return "[" + inner + ("," + inner).join(_json_indent1(v, level + 1) for v in o) + "\n" + " " * level + "]"
+    if isinstance(o, dict):
+        if not o:
+            return "{}"
+        if not all(isinstance(k, str) for k in o):
+            raise TypeError("a key that is not a string")
+        inner = "\n" + " " * (level + 1)
+        return ("{" + inner + ("," + inner).join(_encode_str(k) + ": " + _json_indent1(v, level + 1)
+                                                for k, v in sorted(o.items()))
+                + "\n" + " " * level + "}")
+    raise TypeError(f"no JSON for {type(o).__name__}")
+
+
+def _first(kv):
+    return kv[0]
 
 
 _NAMESPACES = sorted(((str(ns), p) for p, ns in config.PREFIXES.items()), key=lambda x: -len(x[0]))
+_RDF_TYPE = str(RDF.type)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_DESCRIPTION_LABELS = (str(RDFS.label), SKOS + "prefLabel")
 
 
 @lru_cache(maxsize=None)
 def _namespaces_of(iri: str) -> tuple[str, ...]:
     return tuple(p for ns, p in _NAMESPACES if iri.startswith(ns))
+
+
+def _term_prefixes(t) -> tuple[str, ...]:
+    if isinstance(t, URIRef):
+        return _namespaces_of(str(t))
+    if isinstance(t, Literal) and t.datatype is not None:
+        return _namespaces_of(str(t.datatype))
+    return ()
+
+
+_KIND_OF_TYPE: dict[type, str] = {}
+
+
+def _kind(t) -> str:
+    """"iri", "literal", "bnode" or "" (isinstance against rdflib's classes, once per type)."""
+    k = _KIND_OF_TYPE.get(type(t))
+    if k is None:
+        k = _KIND_OF_TYPE[type(t)] = ("iri" if isinstance(t, URIRef) else "literal" if isinstance(t, Literal)
+                                      else "bnode" if isinstance(t, BNode) else "")
+    return k
+
+
+def _kind_prefixes(t, kind: str) -> tuple[str, ...]:
+    """_term_prefixes(t) for a term of that kind."""
+    if kind == "iri":
+        return _namespaces_of(str(t))
+    if kind == "literal" and t.datatype is not None:
+        return _namespaces_of(str(t.datatype))
+    return ()
 
 
 def used_prefixes(triples) -> dict[str, str]:
@@ -958,11 +1196,69 @@ def used_prefixes(triples) -> dict[str, str]:
     used: set[str] = set()
     for tr in triples:
         for t in tr:
-            if isinstance(t, URIRef):
-                used.update(_namespaces_of(str(t)))
-            elif isinstance(t, Literal) and t.datatype is not None:
-                used.update(_namespaces_of(str(t.datatype)))
+            used.update(_term_prefixes(t))
     return {p: str(config.PREFIXES[p]) for p in sorted(used)}
+
+
+def _prefix_map(recs) -> dict[str, str]:
+    used: set[str] = set()
+    for r in recs:
+        used.update(r.prefixes)
+    return {p: _PREFIX_IRIS[p] for p in sorted(used)}
+
+
+_PREFIX_IRIS = {p: str(ns) for p, ns in config.PREFIXES.items()}
+
+
+class _Rec:
+    """What the data files of a description need of one triple, worked out once: its sort key,
+    prefixes, JSON-LD node key, key and value (with the value's sort key), Oxigraph triple and
+    N-Triples line(s) (these two filled in by `SiteBuilder._ox_and_nt`)."""
+
+    __slots__ = ("triple", "key", "prefixes", "bnode", "skey", "subject", "is_type", "pred", "value", "vkv", "ox", "nt",
+                 "shared")
+
+    def __init__(self, t: tuple, shared: bool = False):
+        s, p, o = t
+        self.triple = t
+        self.shared = shared  # held for the whole build (by SiteBuilder._label_recs)
+        s_str, p_str, o_str = str(s), str(p), str(o)
+        ks, kp, ko = _kind(s), _kind(p), _kind(o)
+        self.is_type = is_type = type(p) is URIRef and p_str == _RDF_TYPE  # p == RDF.type
+        lit = ko == "literal"
+        # _triple_key(t), from the strings at hand
+        self.key = (s_str, not is_type, p_str, lit, o_str, (o.language or "") if lit else "",
+                    str(o.datatype or "") if lit else "")
+        self.prefixes = _kind_prefixes(s, ks) + _kind_prefixes(p, kp) + _kind_prefixes(o, ko)
+        self.bnode = "bnode" in (ks, kp, ko)
+        self.skey = s_str
+        self.subject = str(_curie(s_str))
+        self.ox = None
+        self.nt = None
+        if is_type:
+            self.pred = None
+            self.value = str(_curie(o_str))
+            self.vkv = None
+            return
+        self.pred = str(_curie(p_str))
+        if ko == "iri":
+            v = {"@id": str(_curie(o_str))}
+            k = (0, v["@id"], "", "")
+        elif o.language:
+            v = {"@value": str(o), "@language": o.language}
+            k = (2, v["@value"], o.language, "")
+        elif o.datatype is not None and str(o.datatype) != _XSD_STRING:
+            v = {"@value": str(o), "@type": str(_curie(o.datatype))}
+            k = (2, v["@value"], "", v["@type"])
+        else:
+            v = str(o)
+            k = (1, v, "", "")
+        self.value = v
+        self.vkv = (k, v)
+
+
+def _rec_key(r: _Rec) -> tuple:
+    return r.key
 
 
 def _chart_label(text: str) -> str:

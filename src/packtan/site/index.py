@@ -33,6 +33,13 @@ MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "Au
 LABEL_PREDICATES = (str(RDFS.label), SKOS + "prefLabel", FOAF + "name", SDO + "name", DCT + "title")
 SEARCH_PREDICATES = LABEL_PREDICATES + (SKOS + "altLabel", SKOS + "hiddenLabel")
 
+_XSD_DATE = str(XSD.date)
+_XSD_BOOLEAN = str(XSD.boolean)
+_XSD_DECIMALS = frozenset(str(t) for t in (XSD.decimal, XSD.double, XSD.float))
+_XSD_INTEGERS = frozenset(str(t) for t in (XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger))
+_SDO_VALUE = SDO + "value"
+_YEAR_PREDICATES = frozenset((str(PA.firstYear), str(PA.lastYear)))
+
 # Lists of the home page: (path under id/, German title, English title)
 KINDS = [
     ("event/", "Veranstaltungen", "Events"),
@@ -107,6 +114,10 @@ def _curie(iri: str) -> str:
     return config.curie(iri) or iri
 
 
+def _pair_key(po) -> tuple[str, str]:
+    return (str(po[0]), str(po[1]))
+
+
 class Index:
     def __init__(self, project):
         g = project.union
@@ -114,15 +125,17 @@ class Index:
         self.project = project
         self.out: dict[URIRef, list] = defaultdict(list)
         self.inv: dict[URIRef, list] = defaultdict(list)
+        rdf_type = str(RDF.type)
+        out, inv = self.out, self.inv
         for s, p, o in g:
-            self.out[s].append((p, o))
-            if isinstance(o, URIRef) and p != RDF.type:
-                self.inv[o].append((p, s))
-        for d in (self.out, self.inv):
+            out[s].append((p, o))
+            if isinstance(o, URIRef) and not (type(p) is URIRef and str(p) == rdf_type):  # p != RDF.type
+                inv[o].append((p, s))
+        for d in (out, inv):
             for k in d:
-                d[k].sort(key=lambda po: (str(po[0]), str(po[1])))
+                d[k].sort(key=_pair_key)
         self.labels: dict[URIRef, dict[str, str]] = {}
-        for s, pos in self.out.items():
+        for s, pos in out.items():
             lab: dict[str, str] = {}
             for pred in LABEL_PREDICATES:
                 for p, o in pos:  # sorted: the first of several labels in a language wins
@@ -132,7 +145,8 @@ class Index:
                     break
             if lab:
                 self.labels[s] = lab
-        self.types: dict[URIRef, list[URIRef]] = {s: sorted(o for p, o in pos if p == RDF.type) for s, pos in self.out.items()}
+        self.types: dict[URIRef, list[URIRef]] = {
+            s: sorted(o for p, o in pos if type(p) is URIRef and str(p) == rdf_type) for s, pos in out.items()}
         self.subjects = sorted((s for s in self.out if isinstance(s, URIRef)), key=str)
         # pages: every subject of the graph under the base has one
         self.pages: dict[str, str] = {}
@@ -140,6 +154,19 @@ class Index:
             page = self.page_path(str(s))
             if page:
                 self.pages[str(s)] = page
+        # by plain strings (rdflib terms compare and hash in Python; a page asks these ~100 000 times)
+        self._labels_by_iri = {str(s): lab for s, lab in self.labels.items() if type(s) is URIRef}
+        self._values: dict[str, dict[str, list]] = {}
+        for s, pos in self.out.items():
+            if type(s) is URIRef:
+                by_p: dict[str, list] = {}
+                for p, o in pos:
+                    by_p.setdefault(str(p), []).append(o)
+                self._values[str(s)] = by_p
+        self._label_memo: dict[tuple[str, str], str] = {}
+        self._href_memo: dict[tuple[str, int], str | None] = {}
+        self._kind_memo: dict[str, str | None] = {}
+        self._question_memo: dict[str, URIRef | None] = {}
 
     # --- where things are -------------------------------------------------
     @staticmethod
@@ -161,6 +188,15 @@ class Index:
 
     def href(self, iri, from_page: str) -> str | None:
         iri = str(iri)
+        key = (iri, from_page.count("/"))
+        try:
+            return self._href_memo[key]
+        except KeyError:
+            pass
+        out = self._href_memo[key] = self._href(iri, from_page)
+        return out
+
+    def _href(self, iri: str, from_page: str) -> str | None:
         page = self.pages.get(iri)
         if page is None and iri.startswith(config.BASE + "dist/"):
             page = iri[len(config.BASE):]
@@ -172,8 +208,19 @@ class Index:
 
     # --- labels -----------------------------------------------------------
     def label(self, term, lang: str = "de") -> str:
+        if not isinstance(term, str):
+            return self._label(str(term), None, lang)
         t = str(term)
-        lab = self.labels.get(URIRef(t)) if isinstance(term, (URIRef, str)) else None
+        key = (t, lang)
+        try:
+            return self._label_memo[key]
+        except KeyError:
+            pass
+        out = self._label_memo[key] = self._label(t, self._labels_by_iri.get(t), lang)
+        return out
+
+    @staticmethod
+    def _label(t: str, lab: dict | None, lang: str) -> str:
         if lab:
             return lab.get(lang) or lab.get("de") or lab.get("") or next(iter(lab.values()))
         known = terms.LABELS.get(t)
@@ -189,16 +236,18 @@ class Index:
         return _curie(str(term))
 
     def values(self, s, p) -> list:
-        p = str(p)
-        return [o for q, o in self.out.get(URIRef(str(s)), ()) if str(q) == p]
+        by_p = self._values.get(str(s))
+        return list(by_p.get(str(p), ())) if by_p else []
 
     def value(self, s, p):
-        v = self.values(s, p)
+        by_p = self._values.get(str(s))
+        v = by_p.get(str(p)) if by_p else None
         return v[0] if v else None
 
     def literal(self, s, p, lang: str = "de") -> str | None:
         best = None
-        for o in self.values(s, p):
+        by_p = self._values.get(str(s))
+        for o in (by_p.get(str(p), ()) if by_p else ()):
             if isinstance(o, Literal):
                 if o.language == lang:
                     return str(o)
@@ -246,19 +295,22 @@ class Index:
 
     def format_literal(self, s, p, o: Literal) -> str:
         dt = o.datatype
-        if dt == XSD.date:
+        if dt is None:
+            return str(o)
+        dt = str(dt)
+        if dt == _XSD_DATE:
             try:
                 return german_date(o.toPython())
             except (TypeError, ValueError):
                 return str(o)
-        if dt == XSD.boolean:
+        if dt == _XSD_BOOLEAN:
             return "ja" if o.toPython() else "nein"
-        if dt in (XSD.decimal, XSD.double, XSD.float):
-            if str(p) == SDO + "value" and self.is_money(s):
+        if dt in _XSD_DECIMALS:
+            if str(p) == _SDO_VALUE and self.is_money(s):
                 return money(o)
             return german_number(o)
-        if dt in (XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger):
-            if str(p) in (str(PA.firstYear), str(PA.lastYear)) or "year" in str(p).lower():
+        if dt in _XSD_INTEGERS:
+            if str(p) in _YEAR_PREDICATES or "year" in str(p).lower():
                 return str(o)
             return german_number(o)
         return str(o)
@@ -266,6 +318,15 @@ class Index:
     # --- provenance ---------------------------------------------------------
     def passage_question(self, passage) -> URIRef | None:
         """The question a passage answers (through the answer, or the question it is part of)."""
+        key = str(passage)
+        try:
+            return self._question_memo[key]
+        except KeyError:
+            pass
+        out = self._question_memo[key] = self._passage_question(passage)
+        return out
+
+    def _passage_question(self, passage) -> URIRef | None:
         for part in self.values(passage, DCT + "isPartOf"):
             if PA.Question in self.types.get(part, ()):
                 return part
@@ -275,6 +336,15 @@ class Index:
         return None
 
     def kind_of(self, iri: str) -> str | None:
+        try:
+            return self._kind_memo[str(iri)]
+        except KeyError:
+            pass
+        out = self._kind_memo[str(iri)] = self._kind_of(str(iri))
+        return out
+
+    @staticmethod
+    def _kind_of(iri: str) -> str | None:
         rest = iri[len(str(config.ID)):] if iri.startswith(str(config.ID)) else None
         if rest is None:
             return None
