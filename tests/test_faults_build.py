@@ -523,7 +523,7 @@ def test_modes_do_not_depend_on_the_umask(tmp_path, umask):
     """Files 0644 and folders 0755 (a folder holding only folders too), under any umask."""
     from packtan import dist as dist_module
 
-    files = {"a.txt": "a\n", "site/id/org/x.html": "<p>x</p>\n", "site/id/org/y.ttl": b"y\n", "json/k.json": "{}\n"}
+    files = {"a.txt": "a\n", "site/id/org/x.html": "<p>x</p>\n", "site/id/org/y.ttl": b"y\n", "json/k.json": [b"{", b"}\n"]}
     old = os.umask(umask)
     try:
         dist_module.write_atomically(tmp_path / "out", files)
@@ -536,6 +536,7 @@ def test_modes_do_not_depend_on_the_umask(tmp_path, umask):
         "site/id/org": 0o755, "site/id/org/x.html": 0o644, "site/id/org/y.ttl": 0o644,
     }
     assert (out / "site/id/org/y.ttl").read_bytes() == b"y\n"
+    assert (out / "json/k.json").read_bytes() == b"{}\n"  # a list of bytes: written piece after piece
     assert stat_mode(out) == 0o755
 
 

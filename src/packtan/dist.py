@@ -354,23 +354,25 @@ def _umask() -> int:
     return mask
 
 
-def _create_file(path: str, content: str | bytes, chmod: bool) -> None:
-    """A new file of `content`, mode 0o644: three system calls (open, write,
-    close), and fchmod only where the umask takes bits of 0o644 away (`chmod`).
-    Not flushed: the caller syncs the file system once (`_sync_fs`)."""
+def _create_file(path: str, content: str | bytes | list[bytes], chmod: bool) -> None:
+    """A new file of `content` (a list of bytes: written piece after piece),
+    mode 0o644: open, write, close, and fchmod only where the umask takes bits
+    of 0o644 away (`chmod`). Not flushed: the caller syncs the file system once
+    (`_sync_fs`)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
     try:
         if chmod:
             os.fchmod(fd, 0o644)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        for piece in data if isinstance(data, list) else (data,):
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view):]
     finally:
         os.close(fd)
 
 
-def _write_tree(staging: Path, files: dict[str, str | bytes]) -> list[Path]:
+def _write_tree(staging: Path, files: dict[str, str | bytes | list[bytes]]) -> list[Path]:
     """Every file of `files` in the new folder `staging`: each folder made once,
     parents first, then the files. Returns the folders made."""
     names = [(os.path.normpath(name), content) for name, content in files.items()]  # "a/./b" is "a/b"
