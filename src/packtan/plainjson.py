@@ -99,20 +99,21 @@ def members(g: Graph, kind: Kind) -> list[URIRef]:
     return sorted({s for c in classes for s in g.subjects(RDF.type, c) if isinstance(s, URIRef)}, key=str)
 
 
-def labels(g: Graph, node) -> list[Literal]:
-    """rdfs:label, or skos:prefLabel (a sub-property of it) where a concept has no rdfs:label."""
-    found = list(g.objects(node, RDFS.label)) or list(g.objects(node, SKOS.prefLabel))
-    return [lit for lit in found if isinstance(lit, Literal)]
-
-
 class Index:
     """The graph's triples by subject, read from rdflib's store once for every kind."""
 
     def __init__(self, g: Graph):
         self.triples = list(g)
         out: dict = defaultdict(list)
+        self.sub: dict = defaultdict(set)  # class -> its direct subclasses
+        self.instances: dict = defaultdict(set)  # class -> its instances
         for s, p, o in self.triples:
             out[s].append((p, o))
+            if isinstance(s, URIRef):
+                if p == _SUBCLASS:
+                    self.sub[o].add(s)
+                elif p == _TYPE:
+                    self.instances[o].add(s)
         self.out = out
 
     def objects(self, s, p) -> list:
@@ -120,24 +121,16 @@ class Index:
 
     def members(self, kind: Kind) -> list[URIRef]:
         """As `members`: instances of the kind's classes and their subclasses, sorted."""
-        sub: dict = defaultdict(set)  # class -> its direct subclasses
-        instances: dict = defaultdict(set)
-        for s, p, o in self.triples:
-            if isinstance(s, URIRef):
-                if p == _SUBCLASS:
-                    sub[o].add(s)
-                elif p == _TYPE:
-                    instances[o].add(s)
         classes, todo = set(), list(kind.seeds)
         while todo:
             c = todo.pop()
             if c not in classes:
                 classes.add(c)
-                todo.extend(sub.get(c, ()))
-        return sorted({s for c in classes for s in instances.get(c, ())}, key=str)
+                todo.extend(self.sub.get(c, ()))
+        return sorted({s for c in classes for s in self.instances.get(c, ())}, key=str)
 
     def labels(self, node) -> list[Literal]:
-        """As `labels`: rdfs:label, or skos:prefLabel where a concept has no rdfs:label."""
+        """rdfs:label, or skos:prefLabel (a sub-property of it) where a concept has no rdfs:label."""
         found = self.objects(node, _LABEL) or self.objects(node, _PREF_LABEL)
         return [lit for lit in found if isinstance(lit, Literal)]
 
@@ -162,14 +155,6 @@ def view_triples(index: Index, kind: Kind) -> tuple[set, list[URIRef]]:
     for o in linked:
         for lit in index.labels(o):
             add((o, _LABEL, lit))
-    return v, things
-
-
-def view(g: Graph, kind: Kind) -> tuple[Graph, list[URIRef]]:
-    """`view_triples` as a graph."""
-    triples, things = view_triples(Index(g), kind)
-    v = Graph()
-    v.addN((s, p, o, v) for s, p, o in triples)
     return v, things
 
 
