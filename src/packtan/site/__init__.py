@@ -636,10 +636,7 @@ class SiteBuilder:
         derived = [{"@id": str(p)} for p in ix.values(s, PROV + "wasDerivedFrom")]
         if derived:
             d["isBasedOn"] = derived
-        try:
-            text = _json_indent1(d)
-        except TypeError:
-            text = json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True)
+        text = json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True)
         return text.replace("</", "<\\/")
 
     # --- questions -------------------------------------------------------------
@@ -1059,13 +1056,6 @@ ORDER = {"rdfs:comment": 1, "skos:definition": 1, "pa:quote": 0, "pa:questionTex
          "schema:endDate": 3, "schema:location": 4, "schema:organizer": 5, "prov:wasDerivedFrom": 99}
 
 
-def jsonld_document(triples: list[tuple]) -> str:
-    """A resource's description as JSON-LD: one node per subject, keys as compact IRIs
-    with the project's prefixes in the context (fast for ~1 400 small documents)."""
-    recs = [_Rec(t) for t in triples]
-    return _jsonld(recs, _prefix_map(recs))
-
-
 def _jsonld(recs: list[_Rec], prefixes: dict[str, str], memo: dict | None = None) -> str:
     """The JSON-LD document of the records: one node per subject, in order of subjects, each
     written on its own (the same text as the whole document written at once). `memo`: the
@@ -1108,44 +1098,6 @@ def _compact_json(o) -> str:
     return json.dumps(o, ensure_ascii=False, separators=(",", ":"))
 
 
-_encode_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes strings with
-
-
-def _json_indent1(o, level: int = 0) -> str:
-    """json.dumps(o, ensure_ascii=False, indent=1, sort_keys=True) for dicts with string keys,
-    lists, strings, numbers, booleans and None (json's indented writer is pure Python, and slow);
-    TypeError for anything else."""
-    if isinstance(o, str):
-        return _encode_str(o)
-    if o is None:
-        return "null"
-    if o is True:
-        return "true"
-    if o is False:
-        return "false"
-    if isinstance(o, int):
-        return int.__repr__(o)
-    if isinstance(o, float):
-        if o != o or o in (float("inf"), float("-inf")):
-            raise TypeError("not a finite number")
-        return float.__repr__(o)
-    if isinstance(o, (list, tuple)):
-        if not o:
-            return "[]"
-        inner = "\n" + " " * (level + 1)
-        return "[" + inner + ("," + inner).join(_json_indent1(v, level + 1) for v in o) + "\n" + " " * level + "]"
-    if isinstance(o, dict):
-        if not o:
-            return "{}"
-        if not all(isinstance(k, str) for k in o):
-            raise TypeError("a key that is not a string")
-        inner = "\n" + " " * (level + 1)
-        return ("{" + inner + ("," + inner).join(_encode_str(k) + ": " + _json_indent1(v, level + 1)
-                                                for k, v in sorted(o.items()))
-                + "\n" + " " * level + "}")
-    raise TypeError(f"no JSON for {type(o).__name__}")
-
-
 def _first(kv):
     return kv[0]
 
@@ -1161,14 +1113,6 @@ def _namespaces_of(iri: str) -> tuple[str, ...]:
     return tuple(p for ns, p in _NAMESPACES if iri.startswith(ns))
 
 
-def _term_prefixes(t) -> tuple[str, ...]:
-    if isinstance(t, URIRef):
-        return _namespaces_of(str(t))
-    if isinstance(t, Literal) and t.datatype is not None:
-        return _namespaces_of(str(t.datatype))
-    return ()
-
-
 _KIND_OF_TYPE: dict[type, str] = {}
 
 
@@ -1182,22 +1126,12 @@ def _kind(t) -> str:
 
 
 def _kind_prefixes(t, kind: str) -> tuple[str, ...]:
-    """_term_prefixes(t) for a term of that kind."""
+    """The prefixes of the namespaces a term of that kind uses (an IRI's, a literal's datatype's)."""
     if kind == "iri":
         return _namespaces_of(str(t))
     if kind == "literal" and t.datatype is not None:
         return _namespaces_of(str(t.datatype))
     return ()
-
-
-def used_prefixes(triples) -> dict[str, str]:
-    """The configured prefixes whose namespace the triples use (IRIs and datatypes), sorted
-    (what dumps._prefixes gives, with a cache per IRI for ~1 400 small descriptions)."""
-    used: set[str] = set()
-    for tr in triples:
-        for t in tr:
-            used.update(_term_prefixes(t))
-    return {p: str(config.PREFIXES[p]) for p in sorted(used)}
 
 
 def _prefix_map(recs) -> dict[str, str]:
@@ -1226,7 +1160,7 @@ class _Rec:
         ks, kp, ko = _kind(s), _kind(p), _kind(o)
         self.is_type = is_type = type(p) is URIRef and p_str == _RDF_TYPE  # p == RDF.type
         lit = ko == "literal"
-        # _triple_key(t), from the strings at hand
+        # subject, rdf:type first, predicate, then literals after IRIs by text, language, datatype
         self.key = (s_str, not is_type, p_str, lit, o_str, (o.language or "") if lit else "",
                     str(o.datatype or "") if lit else "")
         self.prefixes = _kind_prefixes(s, ks) + _kind_prefixes(p, kp) + _kind_prefixes(o, ko)
@@ -1267,18 +1201,6 @@ def _chart_label(text: str) -> str:
     text = re.sub(r"^Ausgaben (für |im Haushaltsjahr )?", "", text)
     text = text.replace("Regionale Integrationskonferenz", "Regionalkonferenz")
     return re.sub(r" \([^()]*\d{4}\)$", "", text)
-
-
-def _triple_key(t) -> tuple:
-    s, p, o = t
-    lit = isinstance(o, Literal)
-    return (str(s), p != RDF.type, str(p), lit, str(o), (o.language or "") if lit else "", str(o.datatype or "") if lit else "")
-
-
-def _value_key(v) -> tuple:
-    if isinstance(v, str):
-        return (1, v, "", "")
-    return (0 if "@id" in v else 2, v.get("@id") or v.get("@value"), v.get("@language", ""), v.get("@type", ""))
 
 
 def _lang(g, s, p, lang):
