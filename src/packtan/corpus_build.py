@@ -203,11 +203,6 @@ class Union:
         return body if len(kept) == lines else b"".join(kept)
 
 
-def _union(graphs: list[tuple[str, str, bytes]], key=hash) -> bytes:
-    """The lines of the graphs' N-Triples in order, each once (its first time)."""
-    return b"".join(Union([body for _name, _iri, body in graphs], key).pieces)
-
-
 class CorpusDumps:
     """The files of OUT for a validated corpus, kept between changes (`LiveBuild`).
 
