@@ -321,22 +321,25 @@ def _check_names(files: dict) -> None:
             raise ValueError(f"output file name {name!r} is not a plain relative path")
 
 
-def _write_file(path: Path, content: str | bytes | list[bytes], fd: int | None = None, sync: bool = True) -> None:
-    """Write a new file (or the open temporary file `fd`), flushed to disk
-    (unless `sync` is false: the caller syncs many files at once, `_sync_fs`).
-    A list of bytes is written piece after piece (a large file, never joined)."""
+def _write_pieces(fd: int, content: str | bytes | list[bytes]) -> None:
+    """Write `content` to the open file `fd` (a list of bytes: piece after piece, never joined)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
+    for piece in data if isinstance(data, list) else (data,):
+        view = memoryview(piece)
+        while view:
+            view = view[os.write(fd, view):]
+
+
+def _write_file(path: Path, content: str | bytes | list[bytes], fd: int | None = None) -> None:
+    """Write a new file (or the open temporary file `fd`), mode 0o644, flushed to disk."""
     if fd is None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "wb") as fh:
-        os.fchmod(fh.fileno(), 0o644)
-        if isinstance(data, list):
-            fh.writelines(data)
-        else:
-            fh.write(data)
-        fh.flush()
-        if sync:
-            os.fsync(fh.fileno())
+    try:
+        os.fchmod(fd, 0o644)
+        _write_pieces(fd, content)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:
@@ -359,15 +362,11 @@ def _create_file(path: str, content: str | bytes | list[bytes], chmod: bool) -> 
     mode 0o644: open, write, close, and fchmod only where the umask takes bits
     of 0o644 away (`chmod`). Not flushed: the caller syncs the file system once
     (`_sync_fs`)."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
     try:
         if chmod:
             os.fchmod(fd, 0o644)
-        for piece in data if isinstance(data, list) else (data,):
-            view = memoryview(piece)
-            while view:
-                view = view[os.write(fd, view):]
+        _write_pieces(fd, content)
     finally:
         os.close(fd)
 
