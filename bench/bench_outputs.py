@@ -58,11 +58,21 @@ def worker(src: str, runs: int) -> dict:
     return {"times": times, "digest": digest.hexdigest()}
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a whole number, 1 or more")
+    return n
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--against", required=True, help="another checkout (its src/ is timed)")
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rounds", type=_positive, default=3)
+    ap.add_argument("--runs", type=_positive, default=3)
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
